@@ -178,8 +178,19 @@ def parse_candidate(payload: Any) -> RTCIceCandidate | None:
         return None
     if mid is None and index is None:
         raise InvalidSdpError("an ICE candidate needs sdpMid or sdpMLineIndex")
+    text = line.removeprefix("candidate:")
+    bits = text.split()
+    # RFC 8839 §5.1: foundation component transport priority address port "typ" type ...
+    # (checked here because aiortc's parser only asserts it).
+    if (
+        len(bits) < 8
+        or bits[6] != "typ"
+        or not (bits[1].isdigit() and bits[3].isdigit() and bits[5].isdigit())
+        or bits[2].lower() not in ("udp", "tcp")
+    ):
+        raise InvalidSdpError("the ICE candidate is not of the form RFC 8839 gives")
     try:
-        candidate = sdp.candidate_from_sdp(line.removeprefix("candidate:"))
+        candidate = sdp.candidate_from_sdp(text)
     except (ValueError, IndexError) as exc:
         raise InvalidSdpError(f"the ICE candidate could not be parsed: {exc}") from exc
     if _is_mdns(candidate.ip):

@@ -232,15 +232,20 @@ class Transport:
                 sdp=self._pc.localDescription.sdp, consumers=list(self.consumers.values())
             )
         if self._options.on_offer is not None:
-            await self._options.on_offer(subscription)
+            try:
+                await self._options.on_offer(subscription)
+            except Exception:
+                # The signaling side could not deliver it (its client is going away);
+                # the transport's own close path cleans up, the room goes on.
+                logger.exception("%r: delivering an offer failed", self)
 
     async def handle_answer(self, answer_sdp: Any) -> None:
         """Apply the client's answer to the last offer; a queued change is offered next."""
         self._check_open("recv")
+        if not self._awaiting_answer:
+            raise MediaStateError("there is no outstanding offer to answer")
         description = negotiation.parse_description(answer_sdp, "answer", self._max_sdp_bytes)
         async with self._lock:
-            if not self._awaiting_answer:
-                raise MediaStateError("there is no outstanding offer to answer")
             try:
                 await self._pc.setRemoteDescription(
                     RTCSessionDescription(sdp=str(description), type="answer")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from media import Router
+from tests.support.codec_census import CodecCensus
 from tests.support.media_peer import MediaPeer, wait_until
 
 
 async def test_three_participants_each_see_and_hear_the_other_two_and_never_themselves(
-    router: Router,
+    router: Router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    census = CodecCensus(monkeypatch)
     peers = [MediaPeer(router, identity) for identity in (1, 2, 3)]
     try:
         for peer in peers:
@@ -36,6 +40,9 @@ async def test_three_participants_each_see_and_hear_the_other_two_and_never_them
                 assert reader.frames[-1].width == 320
             heard = set().union(*(r.identities for r in peer.audio_readers()))
             assert heard == others, f"{peer.name} heard {[r.tones for r in peer.audio_readers()]}"
+        # Clients encode 3 videos and 3 audios and decode 6 of each: the server adds none.
+        assert census.encoders == {"video/vp8": 3, "audio/opus": 3}
+        assert census.decoders == {"video/vp8": 6, "audio/opus": 6}
     finally:
         for peer in peers:
             await peer.close()

@@ -34,7 +34,7 @@ def tone_hz(identity: int) -> float:
 def draw_identity_frame(identity: int, counter: int) -> np.ndarray:
     """A BGR image: identity bits and marker in row 0, counter bits in rows 1-2."""
     image = np.full((HEIGHT, WIDTH, 3), 128, dtype=np.uint8)
-    image[3 * CELL :, :, 0] = 60 + 40 * identity  # a tint for people looking at it
+    image[3 * CELL :, :, 0] = (60 + 25 * identity) % 256  # a tint for people looking at it
     bits = [(identity >> i) & 1 for i in range(4)] + list(_MARKER)
     bits += [(counter >> i) & 1 for i in range(16)]
     for index, bit in enumerate(bits):

@@ -15,13 +15,15 @@ from aiortc.mediastreams import MediaStreamTrack
 from media import Router, SubscriptionOffer, TransportOptions
 
 from .identity_media import IdentityAudioTrack, IdentityVideoTrack, TrackReader
+from .wire import LossyWire
 
 
 class MediaPeer:
     """One participant: a send and a recv peer connection and their server transports."""
 
-    def __init__(self, router: Router, identity: int) -> None:
+    def __init__(self, router: Router, identity: int, wire: LossyWire | None = None) -> None:
         self.identity = identity
+        self.wire = wire
         self.name = f"p{identity}"
         # aiortc's default "balanced" bundle policy strands a second m-line of a kind.
         config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
@@ -48,6 +50,8 @@ class MediaPeer:
         await self.subscribe_pc.setRemoteDescription(
             RTCSessionDescription(sdp=offer.sdp, type="offer")
         )
+        if self.wire is not None and self.offers == 1:
+            self.wire.install(self.subscribe_pc)
         await self.subscribe_pc.setLocalDescription(await self.subscribe_pc.createAnswer())
         await self.recv_transport.handle_answer(self.subscribe_pc.localDescription.sdp)
 
@@ -81,10 +85,10 @@ class MediaPeer:
     async def close(self) -> None:
         for reader in self.readers:
             await reader.stop()
-        await self.publish_pc.close()
-        await self.subscribe_pc.close()
         await self.send_transport.close()
         await self.recv_transport.close()
+        await self.publish_pc.close()
+        await self.subscribe_pc.close()
 
 
 async def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
