@@ -30,7 +30,7 @@ import aioice.ice
 import aiortc
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from aiortc.mediastreams import MediaStreamTrack
-from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters
 from aiortc.rtp import RtcpSrPacket, RtpPacket
 
 from .errors import MediaError
@@ -46,8 +46,6 @@ _RECEIVER_ATTRS = (
 _RECEIVER_METHODS = ("_handle_rtp_packet", "_handle_rtcp_packet", "_send_rtcp_pli")
 _SENDER_ATTRS = (
     "_RTCRtpSender__started",
-    "_RTCRtpSender__mid",
-    "_RTCRtpSender__rtp_header_extensions_map",
     "_RTCRtpSender__ntp_timestamp",
     "_RTCRtpSender__rtp_timestamp",
     "_RTCRtpSender__octet_count",
@@ -87,8 +85,11 @@ async def self_check() -> None:
             for name in (*_SENDER_ATTRS, *_SENDER_METHODS)
             if not hasattr(transceiver.sender, name)
         ]
-        if not hasattr(transceiver, "_codecs"):
-            missing.append("RTCRtpTransceiver._codecs")
+        missing += [
+            f"RTCRtpTransceiver.{name}"
+            for name in ("_codecs", "_headerExtensions")
+            if not hasattr(transceiver, name)
+        ]
         transport = transceiver.sender.transport
         if not callable(getattr(transport, "_send_rtp", None)):
             missing.append("RTCDtlsTransport._send_rtp")
@@ -246,19 +247,17 @@ def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParame
     return codecs
 
 
+def transceiver_header_extensions(
+    transceiver: RTCRtpTransceiver,
+) -> list[RTCRtpHeaderExtensionParameters]:
+    """The header extensions negotiated on an m-line (URI and id)."""
+    extensions: list[RTCRtpHeaderExtensionParameters] = transceiver._headerExtensions
+    return extensions
+
+
 def sender_started(sender: RTCRtpSender) -> bool:
     """True once aiortc has called ``send()``: the m-line is negotiated and DTLS is up."""
     return bool(sender._RTCRtpSender__started)  # type: ignore[attr-defined]
-
-
-def sender_mid(sender: RTCRtpSender) -> str | None:
-    mid: str | None = sender._RTCRtpSender__mid  # type: ignore[attr-defined]
-    return mid
-
-
-def sender_extensions_map(sender: RTCRtpSender) -> Any:
-    """The header-extension id map the sender was configured with at ``send()``."""
-    return sender._RTCRtpSender__rtp_header_extensions_map  # type: ignore[attr-defined]
 
 
 def record_sent(sender: RTCRtpSender, ntp_timestamp: int, rtp_timestamp: int, size: int) -> None:

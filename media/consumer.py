@@ -10,11 +10,12 @@ from typing import Any
 
 from aiortc import RTCRtpTransceiver
 from aiortc.codecs import is_rtx
-from aiortc.rtp import RtpPacket, wrap_rtx
+from aiortc.rtp import RtpPacket
 
 from . import _aiortc_hooks as hooks
 from .producer import Producer
 from .retransmission import RetransmissionBuffer
+from .rtp_header import RtpStamp, StampParameters, wrap_rtx
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +50,11 @@ class Consumer:
         self._sender = transceiver.sender
         self._on_close = on_close
         self._history = RetransmissionBuffer()
-        self._ready = False
         self._started = False
         self._waiting_keyframe = producer.kind == "video"
-        self._payload_type = 0
+        self._stamp: RtpStamp | None = None
         self._rtx_payload_type: int | None = None
         self._rtx_sequence_number = random.randint(0, 0x7FFF)
-        self._extensions_map: Any = None
-        self._mid: str | None = None
         # Sequence numbers are tracked "extended" (unwrapped) to survive the 16-bit wrap.
         self._in_start_ext = 0
         self._in_highest_ext = 0
@@ -75,15 +73,24 @@ class Consumer:
         """The subscriber-side m-line, once negotiated: clients map tracks with it."""
         return self.transceiver.mid
 
-    def _become_ready(self) -> bool:
+    def _become_ready(self) -> RtpStamp | None:
         """Pick up the negotiated parameters once aiortc has started the sender."""
         if not hooks.sender_started(self._sender) or self._sender.transport.state != "connected":
-            return False
+            return None
         codecs = hooks.transceiver_codecs(self.transceiver)
         primary = next((c for c in codecs if not is_rtx(c)), None)
         if primary is None:
-            return False
-        self._payload_type = primary.payloadType
+            return None
+        stamp = RtpStamp(
+            StampParameters(
+                ssrc=self._sender._ssrc,
+                payload_type=primary.payloadType,
+                mid=self.transceiver.mid,
+                extension_ids={
+                    e.uri: e.id for e in hooks.transceiver_header_extensions(self.transceiver)
+                },
+            )
+        )
         self._rtx_payload_type = next(
             (
                 c.payloadType
@@ -92,12 +99,10 @@ class Consumer:
             ),
             None,
         )
-        self._extensions_map = hooks.sender_extensions_map(self._sender)
-        self._mid = hooks.sender_mid(self._sender)
-        self._ready = True
+        self._stamp = stamp
         if self._waiting_keyframe:
             self.producer.request_keyframe()
-        return True
+        return stamp
 
     def _start(self, packet: RtpPacket) -> None:
         self._started = True
@@ -117,7 +122,8 @@ class Consumer:
     async def _forward(
         self, packet: RtpPacket, is_keyframe: bool, ntp_timestamp: int, abs_send_time: int
     ) -> None:
-        if self.closed or (not self._ready and not self._become_ready()):
+        stamp = self._stamp or self._become_ready()
+        if stamp is None or self.closed:
             return
         if not self._started:
             if self._waiting_keyframe and not is_keyframe:
@@ -129,20 +135,22 @@ class Consumer:
             return
         sequence_number = (self._out_seq_base + extended - self._in_start_ext) & 0xFFFF
         timestamp = (packet.timestamp + self._ts_offset) & 0xFFFFFFFF
-        out = RtpPacket(
-            payload_type=self._payload_type,
-            marker=packet.marker,
-            sequence_number=sequence_number,
-            timestamp=timestamp,
-            ssrc=self._sender._ssrc,
-            payload=packet.payload,
-        )
-        out.extensions.mid = self._mid
         if self.kind == "video":
-            out.extensions.abs_send_time = abs_send_time
+            data = stamp.packet(
+                packet.marker,
+                sequence_number,
+                timestamp,
+                packet.payload,
+                abs_send_time=abs_send_time,
+            )
         else:
-            out.extensions.audio_level = packet.extensions.audio_level
-        data = out.serialize(self._extensions_map)
+            data = stamp.packet(
+                packet.marker,
+                sequence_number,
+                timestamp,
+                packet.payload,
+                audio_level=packet.extensions.audio_level,
+            )
         self._history.store(sequence_number, data)
         try:
             await hooks.send_rtp(self._sender, data)
@@ -161,13 +169,12 @@ class Consumer:
             return
         if self._rtx_payload_type is not None:
             # RFC 4588: resend on the RTX stream with the original sequence number inside.
-            packet = RtpPacket.parse(data, self._extensions_map)
             data = wrap_rtx(
-                packet,
+                data,
                 payload_type=self._rtx_payload_type,
                 sequence_number=self._rtx_sequence_number,
                 ssrc=self._sender._rtx_ssrc,
-            ).serialize(self._extensions_map)
+            )
             self._rtx_sequence_number = (self._rtx_sequence_number + 1) & 0xFFFF
         try:
             await hooks.send_rtp(self._sender, data)
