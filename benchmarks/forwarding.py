@@ -51,9 +51,10 @@ from media import _aiortc_hooks as hooks  # noqa: E402
 WIDTH, HEIGHT, FPS = 1280, 720, 30
 # libvpx overshoots on noise: asking for 1.9 Mbit/s gives about 2.5.
 TARGET_BPS = 1_900_000
+WARM_UP_S = 5
 
 
-def make_source(path: Path, seconds: int = 10) -> None:
+def make_source(path: Path, seconds: int) -> None:
     """A 720p VP8 WebM at about 2.5 Mbit/s with a keyframe every 2 s.
 
     Moving noise keeps the encoder at its target bitrate, as camera video does.
@@ -179,7 +180,8 @@ def _pc() -> RTCPeerConnection:
 
 async def run_one(client: Client, source: Path, subscribers: int, seconds: float) -> dict:
     publisher = _pc()
-    player = MediaPlayer(str(source), decode=False, loop=True)
+    # No loop: aiortc's player stops pacing a pre-encoded file after its first loop.
+    player = MediaPlayer(str(source), decode=False)
     publisher.addTrack(player.video)
     await publisher.setLocalDescription(await publisher.createOffer())
     reply = await client.call(op="publish", sdp=publisher.localDescription.sdp)
@@ -194,7 +196,7 @@ async def run_one(client: Client, source: Path, subscribers: int, seconds: float
         await pc.setLocalDescription(await pc.createAnswer())
         await client.call(op="answer", id=offer["id"], sdp=pc.localDescription.sdp)
         peers.append(pc)
-    await asyncio.sleep(5)  # warm-up: connections up, first keyframe through
+    await asyncio.sleep(WARM_UP_S)  # connections up, first keyframe through
     result = await client.call(op="measure", seconds=seconds)
     await client.call(op="reset")
     for pc in [publisher, *peers]:
@@ -232,8 +234,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "720p.webm"
-        make_source(source)
-        source_bps = os.path.getsize(source) * 8 / 10
+        source_s = int(WARM_UP_S + args.seconds + 3)
+        make_source(source, source_s)
+        source_bps = os.path.getsize(source) * 8 / source_s
         port_file = Path(tmp) / "port"
         server = subprocess.Popen([sys.executable, __file__, "--serve", str(port_file)])
         try:

@@ -76,6 +76,8 @@ class TransportOptions:
     """recv only: called with each offer the server makes; one is outstanding at a time."""
     on_close: Callable[[Transport], None] | None = None
     """Called once when the transport closes, for whatever reason."""
+    on_producer_close: Callable[[Producer], None] | None = None
+    """send only: called when one of its producers closes (re-offer, leave or failure)."""
     max_producers: int = DEFAULT_MAX_PRODUCERS
     """send only: how many tracks one client may publish at once."""
 
@@ -182,6 +184,8 @@ class Transport:
     async def _on_producer_closed(self, producer: Producer) -> None:
         self.producers.pop(producer.id, None)
         self.router._remove_producer(producer)
+        if self._options.on_producer_close is not None:
+            self._options.on_producer_close(producer)
 
     # --- subscribing (recv transports) ------------------------------------------
 

@@ -1,0 +1,73 @@
+"""The REST API: health, the protocol description, and consultation state.
+
+Every route but ``/healthz`` and ``/protocol.json`` takes the caller's token as
+``Authorization: Bearer <token>`` and checks it against the consultation named
+in the path. Errors are ``{"error": {"code", "message"}}`` with a fitting status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from .app_keys import AUTHORITY, HUB, SETTINGS, STORE
+from .auth import Grant
+from .errors import TokenMissingError, error_reply
+from .protocol import ParticipantInfo, describe
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Named errors become JSON error replies; anything else is logged, never leaked."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        reply = error_reply(exc)
+        if reply.http_status >= 500:
+            request.app.logger.exception("%s %s failed", request.method, request.path)
+        return web.json_response(
+            {"error": {"code": reply.code, "message": reply.message}}, status=reply.http_status
+        )
+
+
+def bearer_grant(request: web.Request) -> Grant:
+    """The verified grant of the request's bearer token."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise TokenMissingError("send your token as 'Authorization: Bearer <token>'")
+    return request.app[AUTHORITY].verify(token.strip())
+
+
+async def healthz(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    return web.json_response({"status": "ok", "live_consultations": len(hub.live)})
+
+
+async def protocol(request: web.Request) -> web.Response:
+    return web.json_response(describe(request.app[SETTINGS].limits))
+
+
+async def consultation(request: web.Request) -> web.Response:
+    consultation_id = request.match_info["consultation_id"]
+    bearer_grant(request).check_consultation(consultation_id)
+    found = await request.app[STORE].get(consultation_id)
+    return web.json_response(
+        {
+            "consultation_id": found.id,
+            "title": found.title,
+            "state": found.state.value,
+            "participants": [ParticipantInfo.of(p).__dict__ for p in found.participants.values()],
+        }
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/protocol.json", protocol)
+    app.router.add_get("/api/consultations/{consultation_id}", consultation)

@@ -1,0 +1,18 @@
+"""Typed keys of what the app factory puts on the aiohttp application."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from media import Engine
+from rooms import ConsultationStore
+
+from .auth import TokenAuthority
+from .config import Settings
+from .hub import Hub
+
+SETTINGS = web.AppKey("settings", Settings)
+AUTHORITY = web.AppKey("authority", TokenAuthority)
+ENGINE = web.AppKey("engine", Engine)
+STORE = web.AppKey("store", ConsultationStore)
+HUB = web.AppKey("hub", Hub)

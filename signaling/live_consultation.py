@@ -1,0 +1,299 @@
+"""A consultation while people are in it: the domain object, its media router, its clients.
+
+This is where a join becomes two transports, a publication becomes a consumer on
+every other participant's recv transport, and a leave (said or not) undoes both.
+There is exactly one leave path, :meth:`LiveConsultation.leave`, whether the
+client said goodbye, its socket timed out, its media connection failed, or the
+same person connected again from elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from media import Consumer, Producer, Router, SubscriptionOffer, Transport, TransportOptions
+from rooms import Consultation, Participant
+
+from .auth import Grant
+from .errors import NotJoinedYetError
+from .protocol import (
+    ChatInfo,
+    ErrorInfo,
+    IceCandidateRequest,
+    IceServerInfo,
+    JoinReply,
+    ParticipantInfo,
+    ParticipantLeft,
+    PublishReply,
+    PublishRequest,
+    ServerEvent,
+    SubscribedTrack,
+    SubscribeOffer,
+    TrackInfo,
+    TrackUnpublished,
+)
+
+logger = logging.getLogger(__name__)
+
+LeaveReason = Literal["left", "disconnected", "replaced"]
+
+
+class Notifier(Protocol):
+    """How a live consultation reaches its clients (Socket.IO in the app)."""
+
+    async def to_client(self, sid: str, event: ServerEvent, payload: object) -> None: ...
+
+    async def to_consultation(
+        self, consultation_id: str, event: ServerEvent, payload: object, skip_sid: str | None
+    ) -> None: ...
+
+    async def enter(self, sid: str, consultation_id: str) -> None: ...
+
+    async def exit(self, sid: str, consultation_id: str) -> None: ...
+
+    async def disconnect(self, sid: str) -> None: ...
+
+
+@dataclass
+class ClientSession:
+    """One Socket.IO connection and, once it has joined, its media."""
+
+    sid: str
+    grant: Grant
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Serializes this client's events, so a candidate never overtakes its offer."""
+    participant: Participant | None = None
+    send: Transport | None = None
+    recv: Transport | None = None
+
+    @property
+    def participant_id(self) -> str:
+        return self.grant.participant_id
+
+    def joined(self) -> tuple[Transport, Transport]:
+        """The session's transports, or :class:`NotJoinedYetError` before ``join``."""
+        if self.participant is None or self.send is None or self.recv is None:
+            raise NotJoinedYetError("join the consultation first")
+        return self.send, self.recv
+
+
+class LiveConsultation:
+    """The clients and media of one consultation with at least one person present."""
+
+    def __init__(
+        self,
+        consultation: Consultation,
+        router: Router,
+        notifier: Notifier,
+        ice_servers: list[IceServerInfo],
+        on_empty: Callable[[LiveConsultation], Awaitable[None]],
+    ) -> None:
+        self.consultation = consultation
+        self.router = router
+        self.sessions: dict[str, ClientSession] = {}
+        self._notifier = notifier
+        self._ice_servers = ice_servers
+        self._on_empty = on_empty
+        # Membership changes and fan-out decisions happen one at a time per consultation.
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def id(self) -> str:
+        return self.consultation.id
+
+    def __repr__(self) -> str:
+        return f"LiveConsultation({self.id}, {len(self.sessions)} present)"
+
+    # --- joining ----------------------------------------------------------------
+
+    async def join(self, session: ClientSession) -> JoinReply:
+        grant = session.grant
+        replaced = self.sessions.get(grant.participant_id)
+        if replaced is not None and replaced is not session:
+            # The same person again (a reconnect, a second tab): the newest connection wins.
+            await self._notifier.to_client(
+                replaced.sid,
+                ServerEvent.SESSION_REPLACED,
+                ErrorInfo("session-replaced", "you joined from another connection"),
+            )
+            await self.leave(replaced, "replaced")
+            await self._notifier.disconnect(replaced.sid)
+        async with self._lock:
+            participant = self.consultation.join(
+                grant.participant_id, grant.display_name, grant.role, grant.institution
+            )
+            session.participant = participant
+            app_data = {"participant_id": participant.participant_id}
+            session.send = self.router.create_transport(
+                TransportOptions(
+                    direction="send",
+                    app_data=app_data,
+                    on_close=lambda _t: self._on_transport_closed(session),
+                    on_producer_close=self._on_producer_closed,
+                )
+            )
+            session.recv = self.router.create_transport(
+                TransportOptions(
+                    direction="recv",
+                    app_data=app_data,
+                    on_offer=lambda offer: self._deliver_offer(session, offer),
+                    on_close=lambda _t: self._on_transport_closed(session),
+                )
+            )
+            self.sessions[participant.participant_id] = session
+            await self._notifier.enter(session.sid, self.id)
+            others = [
+                p
+                for p in self.router.producers.values()
+                if p.app_data.get("participant_id") != participant.participant_id
+            ]
+            for producer in others:
+                await self._consume(session.recv, producer)
+        await self._notifier.to_consultation(
+            self.id, ServerEvent.PARTICIPANT_JOINED, ParticipantInfo.of(participant), session.sid
+        )
+        logger.info("%r: %s joined as %s", self, participant.participant_id, participant.role)
+        return JoinReply(
+            consultation_id=self.id,
+            title=self.consultation.title,
+            self=ParticipantInfo.of(participant),
+            participants=[ParticipantInfo.of(p) for p in self.consultation.participants.values()],
+            tracks=[_track_info(p) for p in others],
+            chat=[ChatInfo.of(m) for m in self.consultation.chat_history],
+            ice_servers=self._ice_servers,
+            video_codec=self.router.video_codec.value,
+        )
+
+    # --- leaving (the one path) -------------------------------------------------
+
+    async def leave(self, session: ClientSession, reason: LeaveReason) -> None:
+        """Undo a join: close the session's media, tell the others. Idempotent."""
+        async with self._lock:
+            if self.sessions.get(session.participant_id) is not session:
+                return
+            del self.sessions[session.participant_id]
+            self.consultation.leave(session.participant_id)
+            session.participant = None
+            transports = [t for t in (session.send, session.recv) if t is not None]
+            session.send = session.recv = None
+            # The send transport first: its producers' consumers on the others' recv
+            # transports close, and those renegotiate.
+            for transport in transports:
+                await transport.close()
+            await self._notifier.exit(session.sid, self.id)
+        await self._notifier.to_consultation(
+            self.id,
+            ServerEvent.PARTICIPANT_LEFT,
+            ParticipantLeft(session.participant_id, reason),
+            None,
+        )
+        logger.info("%r: %s left (%s)", self, session.participant_id, reason)
+        if not self.sessions:
+            await self._on_empty(self)
+
+    def _on_transport_closed(self, session: ClientSession) -> None:
+        # A transport closes on its own only when its connection failed (ICE consent
+        # lost): the client is gone as far as media goes. Drop it; it may join again.
+        if self.sessions.get(session.participant_id) is session:
+            self._spawn(self._drop(session))
+
+    async def _drop(self, session: ClientSession) -> None:
+        await self.leave(session, "disconnected")
+        await self._notifier.disconnect(session.sid)
+
+    # --- media ------------------------------------------------------------------
+
+    async def publish(self, session: ClientSession, request: PublishRequest) -> PublishReply:
+        send, _ = session.joined()
+        self.consultation.check_may_publish(session.participant_id)
+        publication = await send.publish(request.sdp, request.sources)
+        async with self._lock:
+            for producer in publication.new_producers:
+                for other in self.sessions.values():
+                    if other is not session and other.recv is not None:
+                        await self._consume(other.recv, producer)
+        for producer in publication.new_producers:
+            await self._notifier.to_consultation(
+                self.id, ServerEvent.TRACK_PUBLISHED, _track_info(producer), session.sid
+            )
+        return PublishReply(
+            type="answer",
+            sdp=publication.answer_sdp,
+            tracks=[_track_info(p) for p in send.producers.values()],
+        )
+
+    async def subscribe_answer(self, session: ClientSession, sdp: str) -> None:
+        _, recv = session.joined()
+        await recv.handle_answer(sdp)
+
+    async def ice_candidate(self, session: ClientSession, request: IceCandidateRequest) -> None:
+        send, recv = session.joined()
+        transport = send if request.transport == "send" else recv
+        await transport.add_ice_candidate(request.candidate)
+
+    async def chat(self, session: ClientSession, text: str) -> ChatInfo:
+        session.joined()
+        message = ChatInfo.of(self.consultation.post_chat(session.participant_id, text))
+        await self._notifier.to_consultation(self.id, ServerEvent.CHAT, message, session.sid)
+        return message
+
+    async def _consume(self, recv: Transport, producer: Producer) -> Consumer:
+        track = _track_info(producer)
+        return await recv.consume(
+            producer, stream_id=track.participant_id, app_data={"track": track}
+        )
+
+    async def _deliver_offer(self, session: ClientSession, offer: SubscriptionOffer) -> None:
+        tracks = [_subscribed(c) for c in offer.consumers if c.mid is not None]
+        await self._notifier.to_client(
+            session.sid, ServerEvent.SUBSCRIBE_OFFER, SubscribeOffer("offer", offer.sdp, tracks)
+        )
+
+    def _on_producer_closed(self, producer: Producer) -> None:
+        track = _track_info(producer)
+        self._spawn(
+            self._notifier.to_consultation(
+                self.id,
+                ServerEvent.TRACK_UNPUBLISHED,
+                TrackUnpublished(track.track_id, track.participant_id),
+                None,
+            )
+        )
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        """Drop every client and close the router. Idempotent."""
+        for session in list(self.sessions.values()):
+            await self.leave(session, "disconnected")
+        await self.router.close()
+        for task in list(self._tasks):
+            task.cancel()
+
+
+def _track_info(producer: Producer) -> TrackInfo:
+    return TrackInfo(
+        track_id=producer.id,
+        participant_id=producer.app_data["participant_id"],
+        kind="audio" if producer.kind == "audio" else "video",
+        source=producer.app_data["source"],
+    )
+
+
+def _subscribed(consumer: Consumer) -> SubscribedTrack:
+    track: TrackInfo = consumer.app_data["track"]
+    return SubscribedTrack(
+        track_id=track.track_id,
+        participant_id=track.participant_id,
+        kind=track.kind,
+        source=track.source,
+        mid=str(consumer.mid),
+    )

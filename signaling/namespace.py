@@ -1,0 +1,138 @@
+"""The Socket.IO side: authenticate at connect, validate every event, reply to each.
+
+Only three handlers are registered with python-socketio: ``connect``,
+``disconnect`` and the catch-all ``*``. Every client event goes through the
+catch-all, so an unknown name, a missing payload or a payload of the wrong
+shape is answered by the same code as a good one, and never reaches a handler
+with the wrong arguments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+import socketio
+
+from .auth import TokenAuthority
+from .config import LimitsConfig
+from .errors import UnknownEventError, error_reply
+from .hub import Hub
+from .live_consultation import ClientSession
+from .protocol import (
+    ChatRequest,
+    ClientEvent,
+    ErrorInfo,
+    IceCandidateRequest,
+    PublishRequest,
+    ServerEvent,
+    SubscribeAnswerRequest,
+    ok,
+    parse_event,
+    parse_request,
+    refused,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class SocketNotifier:
+    """A :class:`signaling.live_consultation.Notifier` over a Socket.IO server."""
+
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self._sio = sio
+
+    async def to_client(self, sid: str, event: ServerEvent, payload: object) -> None:
+        await self._sio.emit(event.value, _json(payload), to=sid)
+
+    async def to_consultation(
+        self, consultation_id: str, event: ServerEvent, payload: object, skip_sid: str | None
+    ) -> None:
+        await self._sio.emit(event.value, _json(payload), room=consultation_id, skip_sid=skip_sid)
+
+    async def enter(self, sid: str, consultation_id: str) -> None:
+        await self._sio.enter_room(sid, consultation_id)
+
+    async def exit(self, sid: str, consultation_id: str) -> None:
+        await self._sio.leave_room(sid, consultation_id)
+
+    async def disconnect(self, sid: str) -> None:
+        await self._sio.disconnect(sid)
+
+
+def _json(payload: object) -> dict[str, Any]:
+    return dataclasses.asdict(payload)  # type: ignore[call-overload, no-any-return]
+
+
+class ConsultationNamespace:
+    """Binds the protocol to a :class:`Hub` on one Socket.IO server."""
+
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        hub: Hub,
+        authority: TokenAuthority,
+        limits: LimitsConfig,
+    ) -> None:
+        self._sio = sio
+        self._hub = hub
+        self._authority = authority
+        self._limits = limits
+        self._sessions: dict[str, ClientSession] = {}
+        sio.on("connect", self._on_connect)
+        sio.on("disconnect", self._on_disconnect)
+        sio.on("*", self._on_event)
+
+    async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            grant = self._authority.verify(token)
+        except Exception as exc:
+            reply = error_reply(exc)
+            logger.info("refused a connection: %s", reply.code)
+            # The client sees ``connect_error`` with ``message`` and ``data.code``.
+            raise socketio.exceptions.ConnectionRefusedError(
+                reply.message, {"code": reply.code}
+            ) from None
+        self._sessions[sid] = ClientSession(sid, grant)
+
+    async def _on_disconnect(self, sid: str, reason: Any = None) -> None:
+        session = self._sessions.pop(sid, None)
+        if session is not None:
+            await self._hub.leave(session, "disconnected")
+
+    async def _on_event(self, event: Any, sid: str, *args: Any) -> dict[str, Any]:
+        session = self._sessions.get(sid)
+        try:
+            if session is None:
+                raise UnknownEventError("this connection is not authenticated")
+            name = parse_event(event)
+            request = parse_request(name, args, self._limits)
+            async with session.lock:
+                return ok(await self._dispatch(name, session, request))
+        except Exception as exc:
+            reply = error_reply(exc)
+            if reply.http_status >= 500:
+                logger.exception("event %s failed", str(event)[:40])
+            info = ErrorInfo(reply.code, reply.message, str(event)[:40])
+            if isinstance(exc, UnknownEventError):
+                await self._sio.emit(ServerEvent.REQUEST_ERROR.value, _json(info), to=sid)
+            return refused(info)
+
+    async def _dispatch(self, event: ClientEvent, session: ClientSession, request: Any) -> Any:
+        if event is ClientEvent.JOIN:
+            return await self._hub.join(session)
+        if event is ClientEvent.LEAVE:
+            await self._hub.leave(session, "left")
+            return None
+        live = self._hub.find(session)
+        if isinstance(request, PublishRequest):
+            return await live.publish(session, request)
+        if isinstance(request, SubscribeAnswerRequest):
+            return await live.subscribe_answer(session, request.sdp)
+        if isinstance(request, IceCandidateRequest):
+            return await live.ice_candidate(session, request)
+        if isinstance(request, ChatRequest):
+            return await live.chat(session, request.text)
+        raise AssertionError(f"no handler for {event}")  # every ClientEvent is handled above

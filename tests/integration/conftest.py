@@ -1,0 +1,16 @@
+"""A real server on a loopback port for each test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import RunningServer, running_server, test_settings
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
+    async with running_server(test_settings(tmp_path)) as running:
+        yield running
