@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import RunningServer, running_server, test_settings
+from tests.support.server import RunningServer, running_server, loopback_settings
 
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
-    async with running_server(test_settings(tmp_path)) as running:
+    async with running_server(loopback_settings(tmp_path)) as running:
         yield running

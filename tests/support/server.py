@@ -27,7 +27,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_settings(data_dir: Path, **overrides: Any) -> Settings:
+def loopback_settings(data_dir: Path, **overrides: Any) -> Settings:
     """Loopback-only settings: host candidates on 127.0.0.1, no ICE servers."""
     return load_settings(
         overrides={
