@@ -6,6 +6,7 @@ create and own their children; ``close()`` is idempotent and cascades. See
 ``media/README.md``.
 """
 
+from .audio_levels import AudioLevelObserver, AudioLevelOptions
 from .consumer import Consumer
 from .engine import Engine, EngineOptions, IceServer
 from .errors import (
@@ -21,6 +22,8 @@ from .router import Router, RouterOptions
 from .transport import Publication, SubscriptionOffer, Transport, TransportOptions
 
 __all__ = [
+    "AudioLevelObserver",
+    "AudioLevelOptions",
     "Consumer",
     "Engine",
     "EngineOptions",

@@ -62,6 +62,9 @@ class Producer:
         # The publisher's last sender report: (NTP time, RTP timestamp), RFC 3550 §6.4.1.
         self._sender_report: tuple[int, int] | None = None
         self.packets_received = 0
+        # Audio levels (RFC 6464, 0 loudest .. 127 silent) since the last take_audio_level().
+        self._level_sum = 0
+        self._level_count = 0
         hooks.disable_decoding(receiver)
         hooks.intercept_rtp(receiver, self._on_rtp)
         hooks.intercept_sender_reports(receiver, self._on_sender_report)
@@ -74,6 +77,15 @@ class Producer:
         """The negotiated codec, once media flows."""
         primary = next((c for c in self._codecs.values() if not is_rtx(c)), None)
         return primary.mimeType if primary else None
+
+    def take_audio_level(self) -> float | None:
+        """Mean level in dBov (0 loudest, -127 silent) of the packets since the last call,
+        from the publisher's audio-level header extension; ``None`` if none carried one."""
+        if self._level_count == 0:
+            return None
+        mean = -self._level_sum / self._level_count
+        self._level_sum = self._level_count = 0
+        return mean
 
     def _attach(self, consumer: Consumer) -> None:
         self.consumers[consumer.id] = consumer
@@ -152,6 +164,9 @@ class Producer:
         else:
             self._media_ssrc = packet.ssrc
         self.packets_received += 1
+        if packet.extensions.audio_level is not None:
+            self._level_sum += packet.extensions.audio_level[1]
+            self._level_count += 1
         if not self.consumers:
             return
         now_ntp = clock.current_ntp_time()

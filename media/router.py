@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiortc import RTCIceServer
 
+from .audio_levels import AudioLevelObserver, AudioLevelOptions
 from .errors import MediaClosedError
 from .negotiation import VideoCodec
 from .producer import Producer
@@ -49,6 +50,7 @@ class Router:
         self.video_codec = options.video_codec or video_codec
         self.transports: dict[str, Transport] = {}
         self.producers: dict[str, Producer] = {}
+        self.observers: list[AudioLevelObserver] = []
         self.closed = False
         self._ice_servers = ice_servers
         self._max_sdp_bytes = max_sdp_bytes
@@ -66,6 +68,22 @@ class Router:
         self.transports[transport.id] = transport
         return transport
 
+    def create_audio_level_observer(
+        self,
+        on_change: Callable[[Producer | None], Awaitable[None]],
+        options: AudioLevelOptions | None = None,
+    ) -> AudioLevelObserver:
+        """Report the dominant speaker to ``on_change`` whenever it changes."""
+        if self.closed:
+            raise MediaClosedError(f"{self!r} is closed")
+        observer = AudioLevelObserver(self, options or AudioLevelOptions(), on_change)
+        self.observers.append(observer)
+        return observer
+
+    def _remove_observer(self, observer: AudioLevelObserver) -> None:
+        if observer in self.observers:
+            self.observers.remove(observer)
+
     def _add_producer(self, producer: Producer) -> None:
         self.producers[producer.id] = producer
 
@@ -80,6 +98,8 @@ class Router:
         if self.closed:
             return
         self.closed = True
+        for observer in list(self.observers):
+            await observer.close()
         for transport in list(self.transports.values()):
             await transport.close()
         self._on_close(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import uuid
@@ -156,6 +157,16 @@ class Consultation:
             raise NotPermittedError(
                 f"a participant with the role {participant.role.value!r} cannot publish media"
             )
+        return participant
+
+    def set_media_state(
+        self, participant_id: str, *, audio_muted: bool, video_muted: bool
+    ) -> Participant:
+        """Record that someone muted or unmuted their microphone or camera."""
+        participant = dataclasses.replace(
+            self.participant(participant_id), audio_muted=audio_muted, video_muted=video_muted
+        )
+        self._participants[participant_id] = participant
         return participant
 
     def post_chat(self, participant_id: str, text: str) -> ChatMessage:

@@ -21,3 +21,7 @@ class Participant:
     """Their hospital or clinic, if the token names one."""
     joined_at_ms: int = 0
     """When they joined, in milliseconds since the Unix epoch (set by the consultation)."""
+    audio_muted: bool = False
+    """Whether they have muted their microphone (as their client reports it)."""
+    video_muted: bool = False
+    """Whether they have turned their camera off (as their client reports it)."""

@@ -7,6 +7,7 @@ in the path. Errors are ``{"error": {"code", "message"}}`` with a fitting status
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -53,6 +54,21 @@ async def protocol(request: web.Request) -> web.Response:
     return web.json_response(describe(request.app[SETTINGS].limits))
 
 
+async def me(request: web.Request) -> web.Response:
+    """Who the bearer token says the caller is; the join page checks its link with it."""
+    grant = bearer_grant(request)
+    return web.json_response(
+        {
+            "consultation_id": grant.consultation_id,
+            "participant_id": grant.participant_id,
+            "display_name": grant.display_name,
+            "role": grant.role.value,
+            "institution": grant.institution,
+            "expires_at_s": grant.expires_at_s,
+        }
+    )
+
+
 async def consultation(request: web.Request) -> web.Response:
     consultation_id = request.match_info["consultation_id"]
     bearer_grant(request).check_consultation(consultation_id)
@@ -62,7 +78,9 @@ async def consultation(request: web.Request) -> web.Response:
             "consultation_id": found.id,
             "title": found.title,
             "state": found.state.value,
-            "participants": [ParticipantInfo.of(p).__dict__ for p in found.participants.values()],
+            "participants": [
+                dataclasses.asdict(ParticipantInfo.of(p)) for p in found.participants.values()
+            ],
         }
     )
 
@@ -70,4 +88,5 @@ async def consultation(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/protocol.json", protocol)
+    app.router.add_get("/api/me", me)
     app.router.add_get("/api/consultations/{consultation_id}", consultation)

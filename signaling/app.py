@@ -16,12 +16,13 @@ from .auth import TokenAuthority
 from .config import Settings
 from .hub import Hub
 from .namespace import ConsultationNamespace, SocketNotifier
+from .pages import add_pages, security_headers
 from .protocol import IceServerInfo
 
 
 def create_app(settings: Settings) -> web.Application:
     """A ready aiohttp application; the media engine starts with the app's startup."""
-    app = web.Application(middlewares=[error_middleware])
+    app = web.Application(middlewares=[security_headers, error_middleware])
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         # Only the pages this server serves may open a socket (a token in a page of
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> web.Application:
     app[HUB] = hub
     app.cleanup_ctx.append(_media_lifetime)
     add_routes(app)
+    add_pages(app)
     return app
 
 

@@ -21,11 +21,13 @@ from rooms import Consultation, Participant
 from .auth import Grant
 from .errors import NotJoinedYetError
 from .protocol import (
+    ActiveSpeaker,
     ChatInfo,
     ErrorInfo,
     IceCandidateRequest,
     IceServerInfo,
     JoinReply,
+    MediaStateRequest,
     ParticipantInfo,
     ParticipantLeft,
     PublishReply,
@@ -101,6 +103,7 @@ class LiveConsultation:
         # Membership changes and fan-out decisions happen one at a time per consultation.
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        router.create_audio_level_observer(self._on_speaker)
 
     @property
     def id(self) -> str:
@@ -242,6 +245,17 @@ class LiveConsultation:
         await self._notifier.to_consultation(self.id, ServerEvent.CHAT, message, session.sid)
         return message
 
+    async def media_state(self, session: ClientSession, request: MediaStateRequest) -> None:
+        session.joined()
+        participant = self.consultation.set_media_state(
+            session.participant_id,
+            audio_muted=request.audio_muted,
+            video_muted=request.video_muted,
+        )
+        await self._notifier.to_consultation(
+            self.id, ServerEvent.PARTICIPANT_UPDATED, ParticipantInfo.of(participant), session.sid
+        )
+
     async def _consume(self, recv: Transport, producer: Producer) -> Consumer:
         track = _track_info(producer)
         return await recv.consume(
@@ -252,6 +266,12 @@ class LiveConsultation:
         tracks = [_subscribed(c) for c in offer.consumers if c.mid is not None]
         await self._notifier.to_client(
             session.sid, ServerEvent.SUBSCRIBE_OFFER, SubscribeOffer("offer", offer.sdp, tracks)
+        )
+
+    async def _on_speaker(self, producer: Producer | None) -> None:
+        speaker = producer.app_data["participant_id"] if producer is not None else None
+        await self._notifier.to_consultation(
+            self.id, ServerEvent.ACTIVE_SPEAKER, ActiveSpeaker(speaker), None
         )
 
     def _on_producer_closed(self, producer: Producer) -> None:

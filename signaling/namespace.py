@@ -25,6 +25,7 @@ from .protocol import (
     ClientEvent,
     ErrorInfo,
     IceCandidateRequest,
+    MediaStateRequest,
     PublishRequest,
     ServerEvent,
     SubscribeAnswerRequest,
@@ -135,4 +136,6 @@ class ConsultationNamespace:
             return await live.ice_candidate(session, request)
         if isinstance(request, ChatRequest):
             return await live.chat(session, request.text)
+        if isinstance(request, MediaStateRequest):
+            return await live.media_state(session, request)
         raise AssertionError(f"no handler for {event}")  # every ClientEvent is handled above

@@ -39,6 +39,7 @@ class ClientEvent(StrEnum):
     SUBSCRIBE_ANSWER = "subscribe-answer"
     ICE_CANDIDATE = "ice-candidate"
     CHAT = "chat"
+    MEDIA_STATE = "media-state"
 
 
 class ServerEvent(StrEnum):
@@ -46,6 +47,8 @@ class ServerEvent(StrEnum):
 
     PARTICIPANT_JOINED = "participant-joined"
     PARTICIPANT_LEFT = "participant-left"
+    PARTICIPANT_UPDATED = "participant-updated"
+    ACTIVE_SPEAKER = "active-speaker"
     TRACK_PUBLISHED = "track-published"
     TRACK_UNPUBLISHED = "track-unpublished"
     SUBSCRIBE_OFFER = "subscribe-offer"
@@ -114,6 +117,16 @@ class ChatRequest:
     """The message (patient data: never logged)."""
 
 
+@dataclass(frozen=True)
+class MediaStateRequest:
+    """``media-state``: the client muted or unmuted its microphone or camera; the others
+    get ``participant-updated``. (Muting is ``track.enabled = false`` in the browser, so the
+    tracks stay published.)"""
+
+    audio_muted: bool
+    video_muted: bool
+
+
 REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
     {
         ClientEvent.JOIN: JoinRequest,
@@ -122,6 +135,7 @@ REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
         ClientEvent.SUBSCRIBE_ANSWER: SubscribeAnswerRequest,
         ClientEvent.ICE_CANDIDATE: IceCandidateRequest,
         ClientEvent.CHAT: ChatRequest,
+        ClientEvent.MEDIA_STATE: MediaStateRequest,
     }
 )
 
@@ -216,6 +230,8 @@ class ParticipantInfo:
     """``inviting``, ``coordinator``, ``expert`` or ``observer``."""
     institution: str | None
     joined_at_ms: int
+    audio_muted: bool
+    video_muted: bool
 
     @classmethod
     def of(cls, participant: Participant) -> ParticipantInfo:
@@ -225,6 +241,8 @@ class ParticipantInfo:
             participant.role.value,
             participant.institution,
             participant.joined_at_ms,
+            participant.audio_muted,
+            participant.video_muted,
         )
 
 
@@ -315,6 +333,14 @@ class ParticipantLeft:
 
 
 @dataclass(frozen=True)
+class ActiveSpeaker:
+    """``active-speaker``: who is speaking now (``null``: nobody), from the audio-level
+    RTP header extension the publishers send; the server decodes no audio for it."""
+
+    participant_id: str | None
+
+
+@dataclass(frozen=True)
 class TrackUnpublished:
     """``track-unpublished``."""
 
@@ -346,6 +372,8 @@ SERVER_PAYLOADS: Mapping[ServerEvent, type] = types.MappingProxyType(
     {
         ServerEvent.PARTICIPANT_JOINED: ParticipantInfo,
         ServerEvent.PARTICIPANT_LEFT: ParticipantLeft,
+        ServerEvent.PARTICIPANT_UPDATED: ParticipantInfo,
+        ServerEvent.ACTIVE_SPEAKER: ActiveSpeaker,
         ServerEvent.TRACK_PUBLISHED: TrackInfo,
         ServerEvent.TRACK_UNPUBLISHED: TrackUnpublished,
         ServerEvent.SUBSCRIBE_OFFER: SubscribeOffer,

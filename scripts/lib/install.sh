@@ -1,11 +1,16 @@
 # Shared by scripts/dev and scripts/test: idempotent installation steps.
 
-# Debian packages the server and the tests need.
+# Debian packages the server needs, and those only the tests need (a browser that
+# renders Chinese text, for the Playwright tests).
 SYSTEM_PACKAGES=(python3-venv)
+TEST_SYSTEM_PACKAGES=(chromium fonts-noto-cjk)
 
+# $@: extra packages beyond SYSTEM_PACKAGES.
 install_system_packages() {
     local missing=()
-    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    # node and npm install the browser client's dependencies (web_client/package.json).
+    command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+    for pkg in "${SYSTEM_PACKAGES[@]}" "$@"; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -26,5 +31,12 @@ install_python_env() {
         .venv/bin/python -m pip install -q -e ".[$extra]"
     else
         .venv/bin/python -m pip install -q -e .
+    fi
+}
+
+# The browser client's npm dependencies, exactly as web_client/package-lock.json pins them.
+install_web_client() {
+    if [ ! -d web_client/node_modules ] || [ web_client/package-lock.json -nt web_client/node_modules ]; then
+        (cd web_client && npm ci --no-audit --no-fund --loglevel=error)
     fi
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import RunningServer, running_server, loopback_settings
+from tests.support.server import RunningServer, loopback_settings, running_server
 
 
 @pytest.fixture

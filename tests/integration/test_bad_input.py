@@ -118,9 +118,7 @@ async def test_bad_events_and_payloads_get_explicit_errors(
         "invalid-payload"
     )
     assert await code("publish", {"type": "offer", "sdp": "this is not SDP"}) == "invalid-sdp"
-    assert await code("publish", {"type": "offer", "sdp": AV1_ONLY_OFFER}) == (
-        "no-usable-codec"
-    )
+    assert await code("publish", {"type": "offer", "sdp": AV1_ONLY_OFFER}) == ("no-usable-codec")
     too_long = "v=0\r\n" + "a=x\r\n" * (server.settings.limits.sdp_bytes // 5)
     assert await code("publish", {"type": "offer", "sdp": too_long}) == "payload-too-large"
     chat_limit = server.settings.limits.chat_text_chars
@@ -168,6 +166,16 @@ async def test_rest_api_checks_the_token_against_the_consultation(
             assert (await response.json())["error"]["code"] == "wrong-consultation"
         async with http.get("/api/consultations/mdt-1", headers=headers) as response:
             assert response.status == 404  # nobody has joined it yet
+        async with http.get("/api/me", headers=headers) as response:
+            me = await response.json()
+        assert (me["consultation_id"], me["display_name"], me["role"]) == (
+            "mdt-1",
+            "Dr Li",
+            "coordinator",
+        )
+        async with http.get("/api/me", headers={"Authorization": "Bearer x.y.z"}) as response:
+            assert response.status == 401
+            assert (await response.json())["error"]["code"] == "token-invalid"
         expired = server.token("mdt-1", "p1", "Dr Li", ttl_s=-5)
         async with http.get(
             "/api/consultations/mdt-1", headers={"Authorization": f"Bearer {expired}"}
@@ -183,6 +191,7 @@ async def test_rest_api_checks_the_token_against_the_consultation(
             "subscribe-answer",
             "ice-candidate",
             "chat",
+            "media-state",
         }
         assert "sdp" in described["client_events"]["publish"]["fields"]
     await asyncio.sleep(0)

@@ -169,3 +169,37 @@ async def test_the_same_person_connecting_again_replaces_the_old_connection(
     finally:
         for p in (other, old, new):
             await p.close()
+
+
+async def test_mute_state_and_the_active_speaker_reach_the_others(server: RunningServer) -> None:
+    first, second = make_peer(server, 1), make_peer(server, 2)
+    try:
+        for p in (first, second):
+            await p.join()
+            await p.publish(video=False)
+        assert first.audio_track is not None and second.audio_track is not None
+        second.audio_track.muted = True
+        reply = await second.sio.call("media-state", {"audio_muted": True, "video_muted": False})
+        assert reply == {"ok": True}
+        await wait_until(lambda: first.events_named("participant-updated"), 5, "the update")
+        update = first.events_named("participant-updated")[0]
+        assert (update["participant_id"], update["audio_muted"]) == ("p2", True)
+
+        def speaker(p: SignalingPeer) -> str | None:
+            events = p.events_named("active-speaker")
+            return events[-1]["participant_id"] if events else "nobody yet"
+
+        await wait_until(lambda: speaker(first) == speaker(second) == "p1", 10, "p1 speaking")
+        first.audio_track.muted, second.audio_track.muted = True, False
+        await wait_until(lambda: speaker(first) == speaker(second) == "p2", 10, "p2 speaking")
+        late = make_peer(server, 3)
+        await late.join()
+        assert {p["participant_id"]: p["audio_muted"] for p in late.joined["participants"]} == {
+            "p1": False,
+            "p2": True,
+            "p3": False,
+        }
+        await late.close()
+    finally:
+        for p in (first, second):
+            await p.close()

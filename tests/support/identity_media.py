@@ -104,6 +104,8 @@ class IdentityAudioTrack(MediaStreamTrack):
     def __init__(self, identity: int) -> None:
         super().__init__()
         self.identity = identity
+        self.muted = False
+        """Send silence instead (what a browser sends for a disabled track)."""
         self._sent = 0
         self._start: float | None = None
 
@@ -113,7 +115,8 @@ class IdentityAudioTrack(MediaStreamTrack):
         due = self._start + self._sent / AUDIO_RATE
         await asyncio.sleep(max(0.0, due - time.monotonic()))
         t = (np.arange(AUDIO_SAMPLES) + self._sent) / AUDIO_RATE
-        wave = (0.4 * 32767 * np.sin(2 * math.pi * tone_hz(self.identity) * t)).astype(np.int16)
+        amplitude = 0.0 if self.muted else 0.4 * 32767
+        wave = (amplitude * np.sin(2 * math.pi * tone_hz(self.identity) * t)).astype(np.int16)
         frame = av.AudioFrame.from_ndarray(wave.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = AUDIO_RATE
         frame.pts = self._sent

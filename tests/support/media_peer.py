@@ -31,6 +31,7 @@ class MediaPeer:
         self.subscribe_pc = RTCPeerConnection(config)
         self.readers: list[TrackReader] = []
         self.video_track: IdentityVideoTrack | None = None
+        self.audio_track: IdentityAudioTrack | None = None
         self.offers = 0
         self.subscribe_pc.on("track", self._on_track)
         self.send_transport = router.create_transport(
@@ -60,7 +61,8 @@ class MediaPeer:
             self.video_track = IdentityVideoTrack(self.identity)
             self.publish_pc.addTrack(self.video_track)
         if audio:
-            self.publish_pc.addTrack(IdentityAudioTrack(self.identity))
+            self.audio_track = IdentityAudioTrack(self.identity)
+            self.publish_pc.addTrack(self.audio_track)
         await self.publish_pc.setLocalDescription(await self.publish_pc.createOffer())
         publication = await self.send_transport.publish(self.publish_pc.localDescription.sdp)
         await self.publish_pc.setRemoteDescription(

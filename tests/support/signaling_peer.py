@@ -32,6 +32,7 @@ class SignalingPeer:
         self.offers = 0
         self.joined: dict[str, Any] = {}
         self.answer_replies: list[dict[str, Any]] = []
+        self.audio_track: IdentityAudioTrack | None = None
         self.subscribe_pc.on("track", self._on_track)
         self.sio.on("subscribe-offer", self._on_subscribe_offer)
         for name in (
@@ -40,6 +41,8 @@ class SignalingPeer:
             "track-published",
             "track-unpublished",
             "chat",
+            "participant-updated",
+            "active-speaker",
             "request-error",
             "session-replaced",
         ):
@@ -79,7 +82,8 @@ class SignalingPeer:
         if video:
             self.publish_pc.addTrack(IdentityVideoTrack(self.identity))
         if audio:
-            self.publish_pc.addTrack(IdentityAudioTrack(self.identity))
+            self.audio_track = IdentityAudioTrack(self.identity)
+            self.publish_pc.addTrack(self.audio_track)
         await self.publish_pc.setLocalDescription(await self.publish_pc.createOffer())
         reply = await self.sio.call(
             "publish", {"type": "offer", "sdp": self.publish_pc.localDescription.sdp}

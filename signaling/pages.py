@@ -1,0 +1,50 @@
+"""Serves the browser application in ``web_client/`` and its npm-installed dependencies.
+
+Every page and script comes from this origin (a strict Content-Security-Policy):
+a join token in a page must never be readable by a script from elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from .api import Handler
+
+#: ``web_client/`` beside the packages (the server runs from its source tree or an
+#: editable install, as deploy/README.md describes).
+WEB_CLIENT = Path(__file__).resolve().parents[1] / "web_client"
+SOCKET_IO_DIST = WEB_CLIENT / "node_modules" / "socket.io-client" / "dist"
+
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Permissions-Policy": "camera=(self), microphone=(self), display-capture=(self)",
+}
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    # The page itself is small and changes with releases; never serve a stale one.
+    return web.FileResponse(WEB_CLIENT / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+def add_pages(app: web.Application) -> None:
+    for path in ("/", "/join", "/review"):
+        app.router.add_get(path, _index)
+    app.router.add_static("/app/", WEB_CLIENT / "src", append_version=False)
+    if SOCKET_IO_DIST.is_dir():
+        app.router.add_static("/vendor/socket.io/", SOCKET_IO_DIST)
