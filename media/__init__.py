@@ -18,6 +18,7 @@ from .errors import (
 )
 from .negotiation import VideoCodec
 from .producer import Producer
+from .recorder import RecordedTrack, TrackRecorder, ntp_to_seconds
 from .router import Router, RouterOptions
 from .transport import Publication, SubscriptionOffer, Transport, TransportOptions
 
@@ -35,10 +36,13 @@ __all__ = [
     "NoUsableCodecError",
     "Producer",
     "Publication",
+    "RecordedTrack",
     "Router",
     "RouterOptions",
     "SubscriptionOffer",
+    "TrackRecorder",
     "Transport",
     "TransportOptions",
     "VideoCodec",
+    "ntp_to_seconds",
 ]

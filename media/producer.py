@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiortc import RTCRtpReceiver, clock
@@ -14,7 +15,9 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import RtcpSrPacket, RtpPacket, unwrap_rtx
 
 from . import _aiortc_hooks as hooks
+from .errors import MediaClosedError
 from .keyframes import KeyframeRequestLimiter, keyframe_detector
+from .recorder import TrackRecorder
 
 if TYPE_CHECKING:
     from .consumer import Consumer
@@ -50,6 +53,7 @@ class Producer:
         self.app_data = app_data
         self.closed = False
         self.consumers: dict[str, Consumer] = {}
+        self.recorders: list[TrackRecorder] = []
         self._receiver = receiver
         self._on_close = on_close
         self._codecs: dict[int, RTCRtpCodecParameters] = {}
@@ -92,6 +96,22 @@ class Producer:
 
     def _detach(self, consumer: Consumer) -> None:
         self.consumers.pop(consumer.id, None)
+
+    def record(
+        self,
+        path: Path,
+        app_data: dict[str, Any] | None = None,
+        align_to: TrackRecorder | None = None,
+    ) -> TrackRecorder:
+        """Start writing this track to a WebM file at ``path`` (video: from its next
+        keyframe). With ``align_to`` (the same publisher's video recorder), the file
+        starts with that one's first frame."""
+        if self.closed:
+            raise MediaClosedError(f"{self!r} is closed")
+        recorder = TrackRecorder(self, path, dict(app_data or {}), self.recorders.remove, align_to)
+        self.recorders.append(recorder)
+        self.request_keyframe()
+        return recorder
 
     def request_keyframe(self) -> None:
         """Ask the publisher for a keyframe (PLI), at most once per interval.
@@ -167,11 +187,13 @@ class Producer:
         if packet.extensions.audio_level is not None:
             self._level_sum += packet.extensions.audio_level[1]
             self._level_count += 1
-        if not self.consumers:
+        if not self.consumers and not self.recorders:
             return
         now_ntp = clock.current_ntp_time()
         ntp = self._ntp_for(packet.timestamp, codec.clockRate, now_ntp)
         is_keyframe = self.kind == "video" and self._is_keyframe(packet.payload)
+        for recorder in list(self.recorders):
+            recorder._write(packet, is_keyframe, ntp)
         abs_send_time = (now_ntp >> 14) & 0x00FFFFFF
         for consumer in list(self.consumers.values()):
             await consumer._forward(packet, is_keyframe, ntp, abs_send_time)
@@ -188,4 +210,6 @@ class Producer:
             task.cancel()
         for consumer in list(self.consumers.values()):
             await consumer.close()
+        for recorder in list(self.recorders):
+            recorder.close()
         await self._on_close(self)
