@@ -14,6 +14,7 @@ its last second or so (only the index and the duration are missing).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -57,6 +58,9 @@ class RecordedTrack:
     """NTP time (RFC 5905 64-bit) of the first frame written, on the publisher's clock as
     mapped by its sender reports: the same clock for all tracks of one publisher."""
     last_ntp: int | None
+    first_wall_ms: int | None
+    """Server time (ms since the epoch) when the first frame was written."""
+    last_wall_ms: int | None
     app_data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -116,6 +120,8 @@ class TrackRecorder:
         self.keyframes = 0
         self.first_ntp: int | None = None
         self.last_ntp: int | None = None
+        self.first_wall_ms: int | None = None
+        self.last_wall_ms: int | None = None
 
     def __repr__(self) -> str:
         return f"TrackRecorder({self.path.name})"
@@ -211,6 +217,9 @@ class TrackRecorder:
         self.frames += 1
         self.keyframes += keyframe
         self.last_ntp = ntp
+        self.last_wall_ms = time.time_ns() // 1_000_000
+        if self.first_wall_ms is None:
+            self.first_wall_ms = self.last_wall_ms
 
     def _open(self, first_payload: bytes) -> None:
         mime_type = (self.producer.mime_type or "").lower()
@@ -256,6 +265,8 @@ class TrackRecorder:
             keyframes=self.keyframes,
             first_ntp=self.first_ntp,
             last_ntp=self.last_ntp,
+            first_wall_ms=self.first_wall_ms,
+            last_wall_ms=self.last_wall_ms,
             app_data=self.app_data,
         )
 

@@ -9,6 +9,7 @@ from .consultation import (
     Consultation,
     ConsultationLimits,
     ConsultationState,
+    RecordingConsent,
     check_consultation_id,
 )
 from .errors import (
@@ -20,12 +21,24 @@ from .errors import (
     InvalidConsultationIdError,
     NotJoinedError,
     NotPermittedError,
+    RecordingConsentMissingError,
     RoomsError,
 )
 from .memory_store import MemoryConsultationStore
 from .participant import Participant
+from .recording import (
+    Finding,
+    Manifest,
+    RecordedFile,
+    RecordingStatus,
+    Verification,
+    file_sha256,
+    read_manifest,
+    verify_recording,
+)
 from .role import Role
 from .store import ConsultationStore
+from .timeline import TimelineEntry, TimelineWriter, chain_breaks, read_timeline
 
 __all__ = [
     "AlreadyJoinedError",
@@ -37,13 +50,27 @@ __all__ = [
     "ConsultationNotFoundError",
     "ConsultationState",
     "ConsultationStore",
+    "Finding",
     "InvalidChatMessageError",
     "InvalidConsultationIdError",
+    "Manifest",
     "MemoryConsultationStore",
     "NotJoinedError",
     "NotPermittedError",
     "Participant",
+    "RecordedFile",
+    "RecordingConsent",
+    "RecordingConsentMissingError",
+    "RecordingStatus",
     "Role",
     "RoomsError",
+    "TimelineEntry",
+    "TimelineWriter",
+    "Verification",
+    "chain_breaks",
     "check_consultation_id",
+    "file_sha256",
+    "read_manifest",
+    "read_timeline",
+    "verify_recording",
 ]

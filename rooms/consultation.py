@@ -21,6 +21,7 @@ from .errors import (
     InvalidConsultationIdError,
     NotJoinedError,
     NotPermittedError,
+    RecordingConsentMissingError,
 )
 from .participant import Participant
 from .role import Role
@@ -45,6 +46,15 @@ def check_consultation_id(consultation_id: object) -> str:
 def wall_clock_ms() -> int:
     """Milliseconds since the Unix epoch (the default clock of a consultation)."""
     return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True)
+class RecordingConsent:
+    """The patient's consent to recording, as the inviting doctor recorded it."""
+
+    recorded_by: str
+    """Participant id of the inviting doctor who set it."""
+    at_ms: int
 
 
 class ConsultationState(StrEnum):
@@ -89,6 +99,7 @@ class Consultation:
         self._clock_ms = clock_ms
         self.created_at_ms = clock_ms()
         self._participants: dict[str, Participant] = {}
+        self.recording_consent: RecordingConsent | None = None
         self._chat: deque[ChatMessage] = deque(maxlen=self.limits.chat_history_messages)
 
     def __repr__(self) -> str:
@@ -167,6 +178,30 @@ class Consultation:
             self.participant(participant_id), audio_muted=audio_muted, video_muted=video_muted
         )
         self._participants[participant_id] = participant
+        return participant
+
+    def set_recording_consent(self, participant_id: str, granted: bool) -> None:
+        """The inviting doctor records (or withdraws) the patient's consent to recording."""
+        self._check_open()
+        participant = self.participant(participant_id)
+        if participant.role is not Role.INVITING:
+            raise NotPermittedError("only the inviting doctor records the patient's consent")
+        self.recording_consent = (
+            RecordingConsent(participant_id, self._clock_ms()) if granted else None
+        )
+
+    def check_may_record(self, participant_id: str) -> Participant:
+        """The participant, if their role may start or stop recording and consent exists."""
+        self._check_open()
+        participant = self.participant(participant_id)
+        if not participant.role.may_control_recording:
+            raise NotPermittedError(
+                "only the coordinator or the inviting doctor may start or stop recording"
+            )
+        if self.recording_consent is None:
+            raise RecordingConsentMissingError(
+                "the patient's consent to recording has not been recorded"
+            )
         return participant
 
     def post_chat(self, participant_id: str, text: str) -> ChatMessage:

@@ -57,3 +57,9 @@ class InvalidChatMessageError(RoomsError):
     """A chat message with no text."""
 
     code = "invalid-chat-message"
+
+
+class RecordingConsentMissingError(RoomsError):
+    """Recording needs the patient's consent, and none is recorded."""
+
+    code = "recording-consent-missing"

@@ -25,3 +25,15 @@ class Role(StrEnum):
         audio and video is the clinicians' discussion.
         """
         return self is not Role.OBSERVER
+
+    @property
+    def may_control_recording(self) -> bool:
+        """Whether this role may start and stop recording: the coordinator, who runs the
+        consultation, and the inviting doctor, who answers for the patient's consent."""
+        return self in (Role.COORDINATOR, Role.INVITING)
+
+    @property
+    def may_review_recordings(self) -> bool:
+        """Whether this role may list and play the consultation's recordings (the
+        clinicians of the case; observers may not)."""
+        return self is not Role.OBSERVER

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import socketio
 from aiohttp import web
@@ -11,13 +13,16 @@ from media import Engine, EngineOptions, IceServer, VideoCodec
 from rooms import ConsultationLimits, MemoryConsultationStore
 
 from .api import add_routes, error_middleware
-from .app_keys import AUTHORITY, ENGINE, HUB, SETTINGS, STORE
+from .app_keys import AUDIT, AUTHORITY, ENGINE, HUB, SETTINGS, STORE
+from .audit_log import FileAuditLog
 from .auth import TokenAuthority
 from .config import Settings
 from .hub import Hub
 from .namespace import ConsultationNamespace, SocketNotifier
 from .pages import add_pages, security_headers
 from .protocol import IceServerInfo
+from .recording import recover_interrupted
+from .recording_api import add_recording_routes
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -58,6 +63,7 @@ def create_app(settings: Settings) -> web.Application:
         store,
         SocketNotifier(sio),
         [IceServerInfo(list(s.urls), s.username, s.credential) for s in media.ice_servers],
+        recordings_root(settings),
     )
     ConsultationNamespace(sio, hub, authority, settings.limits)
     app[SETTINGS] = settings
@@ -65,13 +71,23 @@ def create_app(settings: Settings) -> web.Application:
     app[ENGINE] = engine
     app[STORE] = store
     app[HUB] = hub
+    app[AUDIT] = FileAuditLog(Path(settings.server.data_dir) / "audit.jsonl")
     app.cleanup_ctx.append(_media_lifetime)
     add_routes(app)
+    add_recording_routes(app)
     add_pages(app)
     return app
 
 
+def recordings_root(settings: Settings) -> Path:
+    return Path(settings.server.data_dir) / "recordings"
+
+
 async def _media_lifetime(app: web.Application) -> AsyncIterator[None]:
+    # A recording the last run could not stop is sealed (as interrupted) before anything.
+    root = app[HUB].recordings_root
+    root.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(recover_interrupted, root)
     await app[ENGINE].start()
     yield
     await app[HUB].close()

@@ -7,6 +7,7 @@ from aiohttp import web
 from media import Engine
 from rooms import ConsultationStore
 
+from .audit_log import AuditLog
 from .auth import TokenAuthority
 from .config import Settings
 from .hub import Hub
@@ -16,3 +17,4 @@ AUTHORITY = web.AppKey("authority", TokenAuthority)
 ENGINE = web.AppKey("engine", Engine)
 STORE = web.AppKey("store", ConsultationStore)
 HUB = web.AppKey("hub", Hub)
+AUDIT = web.AppKey("audit", AuditLog)

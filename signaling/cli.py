@@ -18,12 +18,13 @@ from typing import Any
 
 from aiohttp import web
 
-from rooms import Role
+from rooms import Role, read_manifest, verify_recording
 
 from .app import create_app
 from .auth import TokenAuthority
 from .config import Settings, load_settings
 from .errors import ConfigError, SignalingError
+from .recording_api import RECORDING_ID
 
 logger = logging.getLogger("mdt-server")
 
@@ -57,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument("--institution", help="hospital or clinic")
     link.add_argument("--participant-id", help="stable participant id (default: a new one)")
     link.set_defaults(run=_dev_link, dev=True)
+
+    verify = commands.add_parser(
+        "verify-recording", help="check a recording against its manifest (exit 1 on mismatch)"
+    )
+    verify.add_argument("recording_id", metavar="ID")
+    verify.add_argument("--config", type=Path, help="TOML file (for server.data_dir)")
+    verify.add_argument("--data-dir", help="the data folder (default: ./mdt-data)")
+    verify.set_defaults(run=_verify_recording)
 
     check = commands.add_parser("check-config", help="validate the configuration and exit")
     _settings_flags(check)
@@ -134,6 +143,32 @@ def _dev_link(args: argparse.Namespace) -> int:
 def join_url(settings: Settings, token: str) -> str:
     """The join link format: the token rides in the fragment, which browsers never send."""
     return f"{settings.server.public_url}/join#token={token}"
+
+
+def _verify_recording(args: argparse.Namespace) -> int:
+    if args.data_dir:
+        data_dir = Path(args.data_dir)
+    elif args.config:
+        data_dir = Path(load_settings(args.config, env=os.environ).server.data_dir)
+    else:
+        data_dir = Path("mdt-data")
+    if not RECORDING_ID.fullmatch(args.recording_id):
+        raise ValueError(f"{args.recording_id!r} is not a recording id")
+    folders = list((data_dir / "recordings").glob(f"*/{args.recording_id}"))
+    if not folders:
+        raise ValueError(f"no recording {args.recording_id} under {data_dir / 'recordings'}")
+    result = verify_recording(folders[0])
+    for finding in result.findings:
+        print(f"{finding.what}: {finding.subject}: {finding.detail}")
+    if result.ok:
+        manifest = read_manifest(folders[0])
+        print(
+            f"recording {result.recording_id} verifies: {len(manifest.files)} files, "
+            f"{manifest.timeline_entries} timeline entries, {manifest.status.value}"
+        )
+        return 0
+    print(f"recording {result.recording_id} does NOT verify: {len(result.findings)} problem(s)")
+    return 1
 
 
 def _check_config(args: argparse.Namespace) -> int:

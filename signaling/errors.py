@@ -111,6 +111,27 @@ class NotJoinedYetError(SignalingError):
     http_status = 409
 
 
+class AlreadyRecordingError(SignalingError):
+    """A recording cannot start: one is running, or the consultation cannot be recorded."""
+
+    code = "recording-not-started"
+    http_status = 409
+
+
+class NotRecordingError(SignalingError):
+    """There is no recording to stop."""
+
+    code = "not-recording"
+    http_status = 409
+
+
+class RecordingNotFoundError(SignalingError):
+    """No sealed recording (or file of one) by that name in this consultation."""
+
+    code = "recording-not-found"
+    http_status = 404
+
+
 class InternalError(SignalingError):
     """Something failed that should not have; the details are in the server log."""
 

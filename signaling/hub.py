@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from media import Engine, RouterOptions
@@ -22,12 +23,14 @@ class Hub:
         store: ConsultationStore,
         notifier: Notifier,
         ice_servers: list[IceServerInfo],
+        recordings_root: Path,
     ) -> None:
         self.live: dict[str, LiveConsultation] = {}
         self._engine = engine
         self._store = store
         self._notifier = notifier
         self._ice_servers = ice_servers
+        self.recordings_root = recordings_root
         # Opening, joining into and closing a live consultation never interleave, so a
         # join cannot land in a consultation whose last participant is just closing it.
         self._lock = asyncio.Lock()
@@ -44,7 +47,12 @@ class Hub:
                     RouterOptions(app_data={"consultation_id": consultation_id})
                 )
                 live = LiveConsultation(
-                    consultation, router, self._notifier, self._ice_servers, self._on_empty
+                    consultation,
+                    router,
+                    self._notifier,
+                    self._ice_servers,
+                    self._on_empty,
+                    self.recordings_root,
                 )
                 self.live[consultation_id] = live
             reply = await live.join(session)

@@ -10,16 +10,26 @@ same person connected again from elsewhere.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from media import Consumer, Producer, Router, SubscriptionOffer, Transport, TransportOptions
-from rooms import Consultation, Participant
+from media import (
+    Consumer,
+    Producer,
+    Router,
+    SubscriptionOffer,
+    Transport,
+    TransportOptions,
+    VideoCodec,
+)
+from rooms import Consultation, NotPermittedError, Participant
 
 from .auth import Grant
-from .errors import NotJoinedYetError
+from .errors import AlreadyRecordingError, NotJoinedYetError, NotRecordingError
 from .protocol import (
     ActiveSpeaker,
     ChatInfo,
@@ -32,12 +42,14 @@ from .protocol import (
     ParticipantLeft,
     PublishReply,
     PublishRequest,
+    RecordingInfo,
     ServerEvent,
     SubscribedTrack,
     SubscribeOffer,
     TrackInfo,
     TrackUnpublished,
 )
+from .recording import Recording
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +105,7 @@ class LiveConsultation:
         notifier: Notifier,
         ice_servers: list[IceServerInfo],
         on_empty: Callable[[LiveConsultation], Awaitable[None]],
+        recordings_root: Path,
     ) -> None:
         self.consultation = consultation
         self.router = router
@@ -100,6 +113,8 @@ class LiveConsultation:
         self._notifier = notifier
         self._ice_servers = ice_servers
         self._on_empty = on_empty
+        self._recordings_root = recordings_root
+        self.recording: Recording | None = None
         # Membership changes and fan-out decisions happen one at a time per consultation.
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -157,8 +172,10 @@ class LiveConsultation:
             ]
             for producer in others:
                 await self._consume(session.recv, producer)
+        info = ParticipantInfo.of(participant)
+        self._record("participant-joined", dataclasses.asdict(info))
         await self._notifier.to_consultation(
-            self.id, ServerEvent.PARTICIPANT_JOINED, ParticipantInfo.of(participant), session.sid
+            self.id, ServerEvent.PARTICIPANT_JOINED, info, session.sid
         )
         logger.info("%r: %s joined as %s", self, participant.participant_id, participant.role)
         return JoinReply(
@@ -170,6 +187,7 @@ class LiveConsultation:
             chat=[ChatInfo.of(m) for m in self.consultation.chat_history],
             ice_servers=self._ice_servers,
             video_codec=self.router.video_codec.value,
+            recording=self.recording_info(),
         )
 
     # --- leaving (the one path) -------------------------------------------------
@@ -189,12 +207,9 @@ class LiveConsultation:
             for transport in transports:
                 await transport.close()
             await self._notifier.exit(session.sid, self.id)
-        await self._notifier.to_consultation(
-            self.id,
-            ServerEvent.PARTICIPANT_LEFT,
-            ParticipantLeft(session.participant_id, reason),
-            None,
-        )
+        left = ParticipantLeft(session.participant_id, reason)
+        self._record("participant-left", dataclasses.asdict(left))
+        await self._notifier.to_consultation(self.id, ServerEvent.PARTICIPANT_LEFT, left, None)
         logger.info("%r: %s left (%s)", self, session.participant_id, reason)
         if not self.sessions:
             await self._on_empty(self)
@@ -221,8 +236,12 @@ class LiveConsultation:
                     if other is not session and other.recv is not None:
                         await self._consume(other.recv, producer)
         for producer in publication.new_producers:
+            track = _track_info(producer)
+            self._record("track-published", dataclasses.asdict(track))
+            if self.recording is not None:
+                self.recording.add(producer, track)
             await self._notifier.to_consultation(
-                self.id, ServerEvent.TRACK_PUBLISHED, _track_info(producer), session.sid
+                self.id, ServerEvent.TRACK_PUBLISHED, track, session.sid
             )
         return PublishReply(
             type="answer",
@@ -242,6 +261,7 @@ class LiveConsultation:
     async def chat(self, session: ClientSession, text: str) -> ChatInfo:
         session.joined()
         message = ChatInfo.of(self.consultation.post_chat(session.participant_id, text))
+        self._record("chat", dataclasses.asdict(message))
         await self._notifier.to_consultation(self.id, ServerEvent.CHAT, message, session.sid)
         return message
 
@@ -252,9 +272,85 @@ class LiveConsultation:
             audio_muted=request.audio_muted,
             video_muted=request.video_muted,
         )
+        info = ParticipantInfo.of(participant)
+        self._record("participant-updated", dataclasses.asdict(info))
         await self._notifier.to_consultation(
-            self.id, ServerEvent.PARTICIPANT_UPDATED, ParticipantInfo.of(participant), session.sid
+            self.id, ServerEvent.PARTICIPANT_UPDATED, info, session.sid
         )
+
+    # --- recording ----------------------------------------------------------------
+
+    def recording_info(self) -> RecordingInfo:
+        recording = self.recording
+        return RecordingInfo(
+            recording=recording is not None,
+            recording_id=recording.id if recording else None,
+            started_at_ms=recording.started_at_ms if recording else None,
+            started_by=recording.started_by if recording else None,
+            consent=self.consultation.recording_consent is not None,
+        )
+
+    def _record(self, kind: str, data: dict[str, Any]) -> None:
+        if self.recording is not None:
+            self.recording.event(kind, data)
+
+    async def _announce_recording(self) -> RecordingInfo:
+        info = self.recording_info()
+        await self._notifier.to_consultation(self.id, ServerEvent.RECORDING_STATE, info, None)
+        return info
+
+    async def set_recording_consent(self, session: ClientSession, granted: bool) -> RecordingInfo:
+        session.joined()
+        self.consultation.set_recording_consent(session.participant_id, granted)
+        self._record("recording-consent", {"granted": granted, "by": session.participant_id})
+        return await self._announce_recording()
+
+    async def start_recording(self, session: ClientSession) -> RecordingInfo:
+        session.joined()
+        self.consultation.check_may_record(session.participant_id)
+        if self.recording is not None:
+            raise AlreadyRecordingError("the consultation is already being recorded")
+        if self.router.video_codec is not VideoCodec.VP8:
+            raise AlreadyRecordingError("only VP8 consultations can be recorded to WebM yet")
+        async with self._lock:
+            recording = Recording(self._recordings_root, self.id, session.participant_id)
+            self.recording = recording
+            recording.event(
+                "recording-started",
+                {
+                    "by": session.participant_id,
+                    "participants": [
+                        dataclasses.asdict(ParticipantInfo.of(p))
+                        for p in self.consultation.participants.values()
+                    ],
+                },
+            )
+            for producer in list(self.router.producers.values()):
+                recording.add(producer, _track_info(producer))
+        logger.info("%r: recording %s started", self, recording.id)
+        return await self._announce_recording()
+
+    async def stop_recording(self, session: ClientSession) -> RecordingInfo:
+        participant = self.consultation.participant(session.participant_id)
+        if not participant.role.may_control_recording:
+            raise NotPermittedError(
+                "only the coordinator or the inviting doctor may start or stop recording"
+            )
+        if self.recording is None:
+            raise NotRecordingError("the consultation is not being recorded")
+        await self._stop_recording()
+        return await self._announce_recording()
+
+    async def _stop_recording(self) -> None:
+        recording, self.recording = self.recording, None
+        if recording is not None:
+            manifest = await recording.stop()
+            logger.info(
+                "%r: recording %s sealed (%d files)",
+                self,
+                manifest.recording_id,
+                len(manifest.files),
+            )
 
     async def _consume(self, recv: Transport, producer: Producer) -> Consumer:
         track = _track_info(producer)
@@ -276,6 +372,7 @@ class LiveConsultation:
 
     def _on_producer_closed(self, producer: Producer) -> None:
         track = _track_info(producer)
+        self._record("track-unpublished", dataclasses.asdict(track))
         self._spawn(
             self._notifier.to_consultation(
                 self.id,
@@ -291,9 +388,10 @@ class LiveConsultation:
         task.add_done_callback(self._tasks.discard)
 
     async def close(self) -> None:
-        """Drop every client and close the router. Idempotent."""
+        """Drop every client, seal a running recording, close the router. Idempotent."""
         for session in list(self.sessions.values()):
             await self.leave(session, "disconnected")
+        await self._stop_recording()
         await self.router.close()
         for task in list(self._tasks):
             task.cancel()

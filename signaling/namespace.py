@@ -27,6 +27,9 @@ from .protocol import (
     IceCandidateRequest,
     MediaStateRequest,
     PublishRequest,
+    RecordingConsentRequest,
+    RecordingStartRequest,
+    RecordingStopRequest,
     ServerEvent,
     SubscribeAnswerRequest,
     ok,
@@ -138,4 +141,10 @@ class ConsultationNamespace:
             return await live.chat(session, request.text)
         if isinstance(request, MediaStateRequest):
             return await live.media_state(session, request)
+        if isinstance(request, RecordingConsentRequest):
+            return await live.set_recording_consent(session, request.granted)
+        if isinstance(request, RecordingStartRequest):
+            return await live.start_recording(session)
+        if isinstance(request, RecordingStopRequest):
+            return await live.stop_recording(session)
         raise AssertionError(f"no handler for {event}")  # every ClientEvent is handled above

@@ -40,6 +40,9 @@ class ClientEvent(StrEnum):
     ICE_CANDIDATE = "ice-candidate"
     CHAT = "chat"
     MEDIA_STATE = "media-state"
+    RECORDING_CONSENT = "recording-consent"
+    RECORDING_START = "recording-start"
+    RECORDING_STOP = "recording-stop"
 
 
 class ServerEvent(StrEnum):
@@ -49,6 +52,7 @@ class ServerEvent(StrEnum):
     PARTICIPANT_LEFT = "participant-left"
     PARTICIPANT_UPDATED = "participant-updated"
     ACTIVE_SPEAKER = "active-speaker"
+    RECORDING_STATE = "recording-state"
     TRACK_PUBLISHED = "track-published"
     TRACK_UNPUBLISHED = "track-unpublished"
     SUBSCRIBE_OFFER = "subscribe-offer"
@@ -127,6 +131,26 @@ class MediaStateRequest:
     video_muted: bool
 
 
+@dataclass(frozen=True)
+class RecordingConsentRequest:
+    """``recording-consent``: the inviting doctor records (or withdraws) the patient's
+    consent to recording. Until the workflow's full consent record exists, this flag is
+    what recording requires."""
+
+    granted: bool
+
+
+@dataclass(frozen=True)
+class RecordingStartRequest:
+    """``recording-start``: the coordinator or the inviting doctor starts recording
+    (needs the recorded consent). Everyone gets ``recording-state``."""
+
+
+@dataclass(frozen=True)
+class RecordingStopRequest:
+    """``recording-stop``: stop and seal the recording (same roles)."""
+
+
 REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
     {
         ClientEvent.JOIN: JoinRequest,
@@ -136,6 +160,9 @@ REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
         ClientEvent.ICE_CANDIDATE: IceCandidateRequest,
         ClientEvent.CHAT: ChatRequest,
         ClientEvent.MEDIA_STATE: MediaStateRequest,
+        ClientEvent.RECORDING_CONSENT: RecordingConsentRequest,
+        ClientEvent.RECORDING_START: RecordingStartRequest,
+        ClientEvent.RECORDING_STOP: RecordingStopRequest,
     }
 )
 
@@ -296,6 +323,18 @@ class IceServerInfo:
 
 
 @dataclass(frozen=True)
+class RecordingInfo:
+    """``recording-state``: whether the consultation is being recorded (everyone sees it)."""
+
+    recording: bool
+    recording_id: str | None
+    started_at_ms: int | None
+    started_by: str | None
+    consent: bool
+    """Whether the patient's consent to recording is recorded."""
+
+
+@dataclass(frozen=True)
 class JoinReply:
     """The acknowledgement of ``join``."""
 
@@ -312,6 +351,8 @@ class JoinReply:
     """For the client's ``RTCPeerConnection`` configuration."""
     video_codec: str
     """The consultation's one video codec (``VP8`` or ``H264``)."""
+    recording: RecordingInfo
+    """Whether it is being recorded right now."""
 
 
 @dataclass(frozen=True)
@@ -374,6 +415,7 @@ SERVER_PAYLOADS: Mapping[ServerEvent, type] = types.MappingProxyType(
         ServerEvent.PARTICIPANT_LEFT: ParticipantLeft,
         ServerEvent.PARTICIPANT_UPDATED: ParticipantInfo,
         ServerEvent.ACTIVE_SPEAKER: ActiveSpeaker,
+        ServerEvent.RECORDING_STATE: RecordingInfo,
         ServerEvent.TRACK_PUBLISHED: TrackInfo,
         ServerEvent.TRACK_UNPUBLISHED: TrackUnpublished,
         ServerEvent.SUBSCRIBE_OFFER: SubscribeOffer,
@@ -389,6 +431,9 @@ REPLIES: Mapping[ClientEvent, type] = types.MappingProxyType(
         ClientEvent.JOIN: JoinReply,
         ClientEvent.PUBLISH: PublishReply,
         ClientEvent.CHAT: ChatInfo,
+        ClientEvent.RECORDING_CONSENT: RecordingInfo,
+        ClientEvent.RECORDING_START: RecordingInfo,
+        ClientEvent.RECORDING_STOP: RecordingInfo,
     }
 )
 

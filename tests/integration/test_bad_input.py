@@ -10,6 +10,7 @@ import pytest
 import socketio
 
 from rooms import Role
+from signaling.protocol import ClientEvent
 from tests.integration.test_consultation import decoding, make_peer
 from tests.support.media_peer import wait_until
 from tests.support.server import RunningServer
@@ -184,14 +185,6 @@ async def test_rest_api_checks_the_token_against_the_consultation(
             assert (await response.json())["error"]["code"] == "token-expired"
         async with http.get("/protocol.json") as response:
             described = await response.json()
-        assert set(described["client_events"]) == {
-            "join",
-            "leave",
-            "publish",
-            "subscribe-answer",
-            "ice-candidate",
-            "chat",
-            "media-state",
-        }
+        assert set(described["client_events"]) == {e.value for e in ClientEvent}
         assert "sdp" in described["client_events"]["publish"]["fields"]
     await asyncio.sleep(0)

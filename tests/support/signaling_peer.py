@@ -43,6 +43,7 @@ class SignalingPeer:
             "chat",
             "participant-updated",
             "active-speaker",
+            "recording-state",
             "request-error",
             "session-replaced",
         ):

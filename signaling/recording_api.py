@@ -1,0 +1,97 @@
+"""Review of recordings over HTTP: list, manifest, timeline, and the media files.
+
+Open to the consultation's clinicians (``Role.may_review_recordings``) with a token
+for that consultation. Every request, allowed or refused, is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from aiohttp import web
+
+from rooms import NotPermittedError, read_manifest, read_timeline
+from rooms.recording import MANIFEST, TIMELINE
+
+from .api import bearer_grant
+from .app_keys import AUDIT, HUB
+from .audit_log import AuditEntry
+from .errors import RecordingNotFoundError
+
+#: Recording ids and file names are server-made; anything else never touches the disk.
+RECORDING_ID = re.compile(r"[0-9]{8}T[0-9]{6}-[0-9a-f]{8}")
+_FILE_NAME = re.compile(r"track-[0-9]{3}-(audio|video)\.webm")
+
+
+def _folder(request: web.Request, action: str, subject: str) -> Path:
+    """The recording folder the request names, if the caller may read it (audited)."""
+    consultation_id = request.match_info["consultation_id"]
+    recording_id = request.match_info.get("recording_id", "")
+    grant = bearer_grant(request)
+    entry = AuditEntry.now(
+        actor=grant.participant_id,
+        role=grant.role.value,
+        action=action,
+        object_type="recording",
+        object_id=f"{consultation_id}/{recording_id}/{subject}".rstrip("/"),
+        address=request.remote or "",
+    )
+    audit = request.app[AUDIT]
+    try:
+        grant.check_consultation(consultation_id)
+        if not grant.role.may_review_recordings:
+            raise NotPermittedError(f"the role {grant.role.value!r} may not review recordings")
+    except Exception:
+        audit.record(entry.refused())
+        raise
+    audit.record(entry)
+    root = request.app[HUB].recordings_root / consultation_id
+    if not recording_id:
+        return root
+    folder = root / recording_id
+    if not RECORDING_ID.fullmatch(recording_id) or not (folder / MANIFEST).exists():
+        raise RecordingNotFoundError("there is no such sealed recording")
+    return folder
+
+
+async def list_recordings(request: web.Request) -> web.Response:
+    root = _folder(request, "list", "")
+    manifests = [
+        json.loads(read_manifest(folder).to_json())
+        for folder in sorted(root.glob("*"))
+        if (folder / MANIFEST).exists()
+    ]
+    return web.json_response({"recordings": manifests})
+
+
+async def manifest(request: web.Request) -> web.Response:
+    folder = _folder(request, "read", MANIFEST)
+    return web.json_response(json.loads(read_manifest(folder).to_json()))
+
+
+async def timeline(request: web.Request) -> web.Response:
+    folder = _folder(request, "read", TIMELINE)
+    entries = read_timeline(folder / TIMELINE)
+    return web.json_response({"entries": [json.loads(e.to_line()) for e in entries]})
+
+
+async def media_file(request: web.Request) -> web.FileResponse:
+    name = request.match_info["name"]
+    folder = _folder(request, "play", name)
+    if not _FILE_NAME.fullmatch(name) or not (folder / name).is_file():
+        raise RecordingNotFoundError("the recording has no such file")
+    # FileResponse serves Range requests, so the review page can seek without downloading.
+    return web.FileResponse(
+        folder / name,
+        headers={"Content-Type": "video/webm", "Cache-Control": "private, no-store"},
+    )
+
+
+def add_recording_routes(app: web.Application) -> None:
+    base = "/api/consultations/{consultation_id}/recordings"
+    app.router.add_get(base, list_recordings)
+    app.router.add_get(base + "/{recording_id}/manifest", manifest)
+    app.router.add_get(base + "/{recording_id}/timeline", timeline)
+    app.router.add_get(base + "/{recording_id}/files/{name}", media_file)

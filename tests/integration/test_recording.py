@@ -1,0 +1,224 @@
+"""Recording a consultation through the real server, and what verification catches."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import av
+
+from rooms import Role, TimelineWriter, read_manifest, verify_recording
+from signaling.app_keys import AUDIT
+from tests.integration.test_consultation import NAMES, decoding
+from tests.support.identity_media import read_identity_frame
+from tests.support.media_peer import wait_until
+from tests.support.server import RunningServer
+from tests.support.signaling_peer import SignalingPeer
+
+ROLES = {1: Role.COORDINATOR, 2: Role.INVITING, 3: Role.EXPERT, 4: Role.OBSERVER}
+
+
+def make_peer(server: RunningServer, identity: int) -> SignalingPeer:
+    token = server.token("mdt-r", f"p{identity}", NAMES[identity], ROLES[identity])
+    return SignalingPeer(server.url, token, identity)
+
+
+def decoded_video(path: Path) -> list[tuple[int, int, float]]:
+    frames = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            decoded = read_identity_frame(frame.to_ndarray(format="gray"))
+            if decoded is not None:
+                frames.append((decoded[0], decoded[1], float(frame.time)))
+    return frames
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from signaling.cli import main; raise SystemExit(main())", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+
+
+async def test_a_recorded_session_has_each_persons_frames_in_order_and_a_sealed_timeline(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    peers = [make_peer(server, i) for i in (1, 2, 3)]
+    try:
+        for p in peers:
+            await p.join()
+            await p.publish()
+        coordinator, inviting, expert = peers
+        await wait_until(lambda: all(decoding(p, 2, 5) for p in peers), 30, "the call")
+
+        refused = await coordinator.sio.call("recording-start", {})
+        assert refused["error"]["code"] == "recording-consent-missing"
+        refused = await expert.sio.call("recording-consent", {"granted": True})
+        assert refused["error"]["code"] == "not-permitted"
+        assert (await inviting.sio.call("recording-consent", {"granted": True}))["consent"]
+        refused = await expert.sio.call("recording-start", {})
+        assert refused["error"]["code"] == "not-permitted"
+
+        loop = asyncio.get_running_loop()
+        started = await coordinator.sio.call("recording-start", {})
+        started_at = loop.time()
+        assert started["ok"] and started["recording"] and started["started_by"] == "p1"
+        for p in peers:
+            await wait_until(
+                lambda p=p: any(e["recording"] for e in p.events_named("recording-state")),
+                5,
+                "everyone to see the recording indicator",
+            )
+        observer = make_peer(server, 4)
+        await observer.join()
+        assert observer.joined["recording"]["recording"] is True  # late joiners see it too
+        await expert.sio.call("chat", {"text": "右肺下叶结节 8 mm"})
+        await expert.sio.call("media-state", {"audio_muted": True, "video_muted": False})
+        await asyncio.sleep(4.0)
+        stopped = await inviting.sio.call("recording-stop", {})
+        recorded_s = loop.time() - started_at
+        assert stopped["ok"] and stopped["recording"] is False
+        await observer.close()
+    finally:
+        for p in peers:
+            await p.close()
+
+    folder = server.hub.recordings_root / "mdt-r" / started["recording_id"]
+    manifest = read_manifest(folder)
+    assert manifest.status == "complete" and manifest.started_by == "p1"
+    assert verify_recording(folder).ok
+    by_person: dict[str, dict[str, object]] = {}
+    for file in manifest.files:
+        by_person.setdefault(file.participant_id, {})[file.kind] = file
+    assert set(by_person) == {"p1", "p2", "p3"}
+    for participant_id, files in by_person.items():
+        video, audio = files["video"], files["audio"]
+        frames = decoded_video(folder / video.name)  # type: ignore[attr-defined]
+        assert {f[0] for f in frames} == {int(participant_id[1:])}
+        counters = [f[1] for f in frames]
+        assert counters == sorted(counters) and len(set(counters)) == len(counters)
+        duration = frames[-1][2] - frames[0][2]
+        assert abs(duration - recorded_s) < 0.5, (participant_id, duration, recorded_s)
+        assert abs(video.start_ms - audio.start_ms) < 100  # type: ignore[attr-defined]
+    timeline = [json.loads(line) for line in (folder / "timeline.jsonl").read_text().splitlines()]
+    kinds = [e["kind"] for e in timeline]
+    assert kinds[0] == "recording-started" and kinds[-1] == "recording-stopped"
+    assert {"participant-joined", "chat", "participant-updated", "track-recording"} <= set(kinds)
+    assert any(e["data"].get("text") == "右肺下叶结节 8 mm" for e in timeline)
+
+
+async def test_verification_names_each_change_addition_and_removal(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    peers = [make_peer(server, 1), make_peer(server, 2)]
+    try:
+        for p in peers:
+            await p.join()
+            await p.publish()
+        await peers[1].sio.call("recording-consent", {"granted": True})
+        started = await peers[0].sio.call("recording-start", {})
+        await peers[0].sio.call("chat", {"text": "one"})
+        await peers[1].sio.call("chat", {"text": "two"})
+        await asyncio.sleep(1.5)
+        await peers[0].sio.call("recording-stop", {})
+    finally:
+        for p in peers:
+            await p.close()
+    recording_id = started["recording_id"]
+    folder = server.hub.recordings_root / "mdt-r" / recording_id
+    data_dir = Path(server.settings.server.data_dir)
+    ok = cli("verify-recording", recording_id, "--data-dir", str(data_dir), cwd=tmp_path)
+    assert ok.returncode == 0 and "verifies" in ok.stdout, ok.stdout + ok.stderr
+
+    media_file = folder / read_manifest(folder).files[0].name
+    original_media = media_file.read_bytes()
+    timeline_path = folder / "timeline.jsonl"
+    original_timeline = timeline_path.read_text()
+
+    media_file.write_bytes(
+        original_media[:5000] + bytes([original_media[5000] ^ 1]) + original_media[5001:]
+    )
+    (folder / "track-999-video.webm").write_bytes(b"not ours")
+    second = read_manifest(folder).files[1].name
+    (folder / second).unlink()
+    lines = original_timeline.splitlines()
+    chat_line = next(n for n, line in enumerate(lines) if '"kind":"chat"' in line)
+    del lines[chat_line]
+    timeline_path.write_text("\n".join(lines) + "\n")
+
+    bad = cli("verify-recording", recording_id, "--data-dir", str(data_dir), cwd=tmp_path)
+    assert bad.returncode == 1, bad.stdout
+    assert f"changed: {media_file.name}: SHA-256 differs" in bad.stdout
+    assert "added: track-999-video.webm" in bad.stdout
+    assert f"removed: {second}" in bad.stdout
+    assert f"timeline entry {chat_line} has sequence number {chat_line + 1}" in bad.stdout
+    assert "does NOT verify" in bad.stdout
+
+    # Everything restored, then a well-chained fake entry appended: the seal catches it.
+    timeline_path.write_text(original_timeline)
+    media_file.write_bytes(original_media)
+    (folder / "track-999-video.webm").unlink()
+    assert [f.what for f in verify_recording(folder).findings] == ["removed"]
+    writer = TimelineWriter(timeline_path)
+    writer.append("chat", {"text": "a message nobody wrote"}, 0)
+    writer.close()
+    findings = [(f.what, f.subject) for f in verify_recording(folder).findings]
+    assert ("added", f"timeline entry {len(original_timeline.splitlines())}") in findings
+
+
+async def test_recordings_are_served_to_clinicians_only_and_every_access_is_audited(
+    server: RunningServer,
+) -> None:
+    peers = [make_peer(server, 1), make_peer(server, 2)]
+    try:
+        for p in peers:
+            await p.join()
+            await p.publish()
+        await peers[1].sio.call("recording-consent", {"granted": True})
+        started = await peers[0].sio.call("recording-start", {})
+        await asyncio.sleep(1.5)
+        await peers[0].sio.call("recording-stop", {})
+    finally:
+        for p in peers:
+            await p.close()
+    recording_id = started["recording_id"]
+    base = "/api/consultations/mdt-r/recordings"
+    expert = server.token("mdt-r", "p3", "Dr Zhang", Role.EXPERT)
+    observer = server.token("mdt-r", "p4", "Student", Role.OBSERVER)
+    elsewhere = server.token("mdt-x", "p3", "Dr Zhang", Role.EXPERT)
+    async with aiohttp.ClientSession(server.url) as http:
+
+        async def get(path: str, token: str) -> aiohttp.ClientResponse:
+            response = await http.get(path, headers={"Authorization": f"Bearer {token}"})
+            await response.read()
+            return response
+
+        listed = await get(base, expert)
+        assert listed.status == 200
+        files = (await listed.json())["recordings"][0]["files"]
+        name = files[0]["name"]
+        played = await get(f"{base}/{recording_id}/files/{name}", expert)
+        assert played.status == 200 and played.headers["Content-Type"] == "video/webm"
+        ranged = await http.get(
+            f"{base}/{recording_id}/files/{name}",
+            headers={"Authorization": f"Bearer {expert}", "Range": "bytes=0-99"},
+        )
+        assert ranged.status == 206 and len(await ranged.read()) == 100
+        assert (await get(f"{base}/{recording_id}/timeline", expert)).status == 200
+        assert (await get(f"{base}/{recording_id}/files/{name}", observer)).status == 403
+        assert (await get(base.replace("mdt-r", "mdt-x"), expert)).status == 403
+        assert (await get(base, elsewhere)).status == 403
+        missing = await get(f"{base}/{recording_id}/files/..%2Fmanifest.json", expert)
+        assert missing.status == 404
+    audit = [(e.actor, e.action, e.outcome) for e in server.app[AUDIT].entries()]
+    assert ("p3", "play", "allowed") in audit
+    assert ("p4", "play", "refused") in audit
+    assert audit.count(("p3", "list", "refused")) == 2
