@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: Upstream keyframe requests are collapsed to one per this interval.
 KEYFRAME_REQUEST_INTERVAL_S = 0.5
+#: Audio kept for aligned recordings: one second of 20 ms Opus packets.
+RECENT_AUDIO_PACKETS = 50
 
 _NTP_SECOND = 1 << 32
 
@@ -54,6 +57,9 @@ class Producer:
         self.closed = False
         self.consumers: dict[str, Consumer] = {}
         self.recorders: list[TrackRecorder] = []
+        # The last second of audio (payload, RTP timestamp, NTP), for a recording that
+        # starts aligned to a camera frame captured a moment ago.
+        self._recent_audio: deque[tuple[bytes, int, int]] = deque(maxlen=RECENT_AUDIO_PACKETS)
         self._receiver = receiver
         self._on_close = on_close
         self._codecs: dict[int, RTCRtpCodecParameters] = {}
@@ -192,6 +198,8 @@ class Producer:
         now_ntp = clock.current_ntp_time()
         ntp = self._ntp_for(packet.timestamp, codec.clockRate, now_ntp)
         is_keyframe = self.kind == "video" and self._is_keyframe(packet.payload)
+        if self.kind == "audio":
+            self._recent_audio.append((packet.payload, packet.timestamp, ntp))
         for recorder in list(self.recorders):
             recorder._write(packet, is_keyframe, ntp)
         abs_send_time = (now_ntp >> 14) & 0x00FFFFFF

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -39,6 +40,8 @@ MAX_PENDING_FRAMES = 30
 
 #: How long an aligned recorder waits for its partner's first frame before it starts alone.
 ALIGN_TIMEOUT_S = 2.0
+#: Audio packets held while waiting for the camera (20 ms each: the timeout and a margin).
+HELD_AUDIO_PACKETS = 150
 
 _CODECS = {"video/vp8": ("libvpx", 90000), "audio/opus": ("libopus", 48000)}
 _NTP_SECOND = 1 << 32
@@ -97,6 +100,7 @@ class TrackRecorder:
         app_data: dict[str, Any],
         on_close: Callable[[TrackRecorder], None],
         align_to: TrackRecorder | None = None,
+        recent: list[tuple[bytes, int, int]] | None = None,
     ) -> None:
         mime_type = (producer.mime_type or "").lower()
         if producer.mime_type is not None and mime_type not in _CODECS:
@@ -108,6 +112,11 @@ class TrackRecorder:
         self._on_close = on_close
         self._align_to = align_to
         self._align_deadline: int | None = None
+        # Audio from just before the recording began: the camera's first keyframe may have
+        # been captured then (encoding takes longer than the network).
+        self._held: deque[tuple[bytes, int, int]] = deque(
+            (recent or []) if align_to is not None else [], maxlen=HELD_AUDIO_PACKETS
+        )
         self._container: Any = None
         self._stream: Any = None
         self._time_base = Fraction(1, 90000 if producer.kind == "video" else 48000)
@@ -131,31 +140,39 @@ class TrackRecorder:
     def _write(self, packet: RtpPacket, is_keyframe: bool, ntp: int) -> None:
         if self.closed:
             return
-        if self._first_ts is None and not self._aligned(ntp):
-            return
         try:
-            if self.producer.kind == "audio":
+            if self.producer.kind == "video":
+                self._collect(packet, is_keyframe, ntp)
+            elif self._first_ts is not None or self._align_to is None:
                 self._mux(packet.payload, packet.timestamp, True, ntp)
             else:
-                self._collect(packet, is_keyframe, ntp)
+                self._align(packet.payload, packet.timestamp, ntp)
         except (av.FFmpegError, OSError, MediaStateError) as exc:
             # A full disk must not stop the consultation: stop this recording, keep the file.
             logger.error("%r: writing failed (%s); this track's recording stops", self, exc)
             self._finish()
 
-    def _aligned(self, ntp: int) -> bool:
-        """Whether a first frame at ``ntp`` may start this file.
+    def _align(self, payload: bytes, timestamp: int, ntp: int) -> None:
+        """Start a microphone's file with its camera's first frame.
 
-        A publisher's microphone starts with its camera's first keyframe, so both files
-        begin together; if no video comes within ALIGN_TIMEOUT_S, audio starts alone.
+        Audio is held meanwhile: the camera's first keyframe may arrive later than
+        audio captured at the same moment (video encoding takes longer), so the file
+        starts from the held packet captured with that frame. If no video comes within
+        ALIGN_TIMEOUT_S, audio starts alone.
         """
-        if self._align_to is None:
-            return True
-        if self._align_to.first_ntp is not None:
-            return ntp >= self._align_to.first_ntp
-        if self._align_deadline is None:
-            self._align_deadline = ntp + int(ALIGN_TIMEOUT_S * _NTP_SECOND)
-        return ntp >= self._align_deadline
+        assert self._align_to is not None
+        self._held.append((payload, timestamp, ntp))
+        start = self._align_to.first_ntp
+        if start is None:
+            if self._align_deadline is None:
+                self._align_deadline = ntp + int(ALIGN_TIMEOUT_S * _NTP_SECOND)
+            if ntp < self._align_deadline:
+                return
+            start = ntp
+        held, self._held = self._held, deque()
+        for held_payload, held_timestamp, held_ntp in held:
+            if held_ntp >= start:
+                self._mux(held_payload, held_timestamp, True, held_ntp)
 
     def _collect(self, packet: RtpPacket, is_keyframe: bool, ntp: int) -> None:
         try:

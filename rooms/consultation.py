@@ -25,6 +25,7 @@ from .errors import (
 )
 from .participant import Participant
 from .role import Role
+from .viewer import SharedViewer
 
 #: Ids appear in URLs, tokens and log lines, so they are kept to a safe, short alphabet.
 _CONSULTATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -100,6 +101,7 @@ class Consultation:
         self.created_at_ms = clock_ms()
         self._participants: dict[str, Participant] = {}
         self.recording_consent: RecordingConsent | None = None
+        self.viewer = SharedViewer()
         self._chat: deque[ChatMessage] = deque(maxlen=self.limits.chat_history_messages)
 
     def __repr__(self) -> str:

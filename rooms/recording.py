@@ -46,6 +46,9 @@ class RecordedFile:
     start_ms: int | None
     """Server time of its first frame (ms since the epoch); ``None`` if nothing was written."""
     end_ms: int | None
+    sync_ms: int | None
+    """Capture time of its first frame on its publisher's clock (from RTCP sender reports),
+    in ms: one publisher's files line up by it (lip sync); ``None`` if unknown."""
 
 
 @dataclass(frozen=True)

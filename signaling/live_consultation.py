@@ -29,7 +29,12 @@ from media import (
 from rooms import Consultation, NotPermittedError, Participant
 
 from .auth import Grant
-from .errors import AlreadyRecordingError, NotJoinedYetError, NotRecordingError
+from .errors import (
+    AlreadyRecordingError,
+    InvalidPayloadError,
+    NotJoinedYetError,
+    NotRecordingError,
+)
 from .protocol import (
     ActiveSpeaker,
     ChatInfo,
@@ -48,6 +53,9 @@ from .protocol import (
     SubscribeOffer,
     TrackInfo,
     TrackUnpublished,
+    ViewerControlRequest,
+    ViewerInfo,
+    ViewerUpdateRequest,
 )
 from .recording import Recording
 
@@ -188,6 +196,7 @@ class LiveConsultation:
             ice_servers=self._ice_servers,
             video_codec=self.router.video_codec.value,
             recording=self.recording_info(),
+            viewer=ViewerInfo.of(self.consultation.viewer),
         )
 
     # --- leaving (the one path) -------------------------------------------------
@@ -199,6 +208,7 @@ class LiveConsultation:
                 return
             del self.sessions[session.participant_id]
             self.consultation.leave(session.participant_id)
+            viewer_changed = self.consultation.viewer.release(session.participant_id)
             session.participant = None
             transports = [t for t in (session.send, session.recv) if t is not None]
             session.send = session.recv = None
@@ -207,6 +217,8 @@ class LiveConsultation:
             for transport in transports:
                 await transport.close()
             await self._notifier.exit(session.sid, self.id)
+        if viewer_changed is not None:
+            await self._viewer_changed(None)
         left = ParticipantLeft(session.participant_id, reason)
         self._record("participant-left", dataclasses.asdict(left))
         await self._notifier.to_consultation(self.id, ServerEvent.PARTICIPANT_LEFT, left, None)
@@ -278,6 +290,37 @@ class LiveConsultation:
             self.id, ServerEvent.PARTICIPANT_UPDATED, info, session.sid
         )
 
+    # --- the shared CT viewer -------------------------------------------------------
+
+    async def viewer_update(
+        self, session: ClientSession, request: ViewerUpdateRequest
+    ) -> ViewerInfo:
+        session.joined()
+        self.consultation.viewer.update(session.participant_id, request.version, request.changes)
+        return await self._viewer_changed(session.sid)
+
+    async def viewer_control(
+        self, session: ClientSession, request: ViewerControlRequest
+    ) -> ViewerInfo:
+        participant = self.consultation.participant(session.participant_id)
+        viewer = self.consultation.viewer
+        if request.action == "request":
+            viewer.request_control(participant.participant_id, participant.role)
+        elif request.action == "grant":
+            if request.participant_id is None:
+                raise InvalidPayloadError("'viewer-control' grant needs 'participant_id'")
+            viewer.hand_over(participant.participant_id, request.participant_id)
+        else:
+            viewer.release(participant.participant_id)
+        return await self._viewer_changed(session.sid)
+
+    async def _viewer_changed(self, skip_sid: str | None) -> ViewerInfo:
+        info = ViewerInfo.of(self.consultation.viewer)
+        # The timeline keeps every view, so a recording replays what the CT showed.
+        self._record("viewer-state", dataclasses.asdict(info))
+        await self._notifier.to_consultation(self.id, ServerEvent.VIEWER_STATE, info, skip_sid)
+        return info
+
     # --- recording ----------------------------------------------------------------
 
     def recording_info(self) -> RecordingInfo:
@@ -323,6 +366,7 @@ class LiveConsultation:
                         dataclasses.asdict(ParticipantInfo.of(p))
                         for p in self.consultation.participants.values()
                     ],
+                    "viewer": dataclasses.asdict(ViewerInfo.of(self.consultation.viewer)),
                 },
             )
             for producer in list(self.router.producers.values()):

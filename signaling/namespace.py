@@ -32,6 +32,8 @@ from .protocol import (
     RecordingStopRequest,
     ServerEvent,
     SubscribeAnswerRequest,
+    ViewerControlRequest,
+    ViewerUpdateRequest,
     ok,
     parse_event,
     parse_request,
@@ -147,4 +149,8 @@ class ConsultationNamespace:
             return await live.start_recording(session)
         if isinstance(request, RecordingStopRequest):
             return await live.stop_recording(session)
+        if isinstance(request, ViewerUpdateRequest):
+            return await live.viewer_update(session, request)
+        if isinstance(request, ViewerControlRequest):
+            return await live.viewer_control(session, request)
         raise AssertionError(f"no handler for {event}")  # every ClientEvent is handled above

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from rooms import ChatMessage, Participant
+from rooms.viewer import SharedViewer
 
 from .config import LimitsConfig
 from .errors import InvalidPayloadError, PayloadTooLargeError, UnknownEventError
@@ -43,6 +44,8 @@ class ClientEvent(StrEnum):
     RECORDING_CONSENT = "recording-consent"
     RECORDING_START = "recording-start"
     RECORDING_STOP = "recording-stop"
+    VIEWER_UPDATE = "viewer-update"
+    VIEWER_CONTROL = "viewer-control"
 
 
 class ServerEvent(StrEnum):
@@ -53,6 +56,7 @@ class ServerEvent(StrEnum):
     PARTICIPANT_UPDATED = "participant-updated"
     ACTIVE_SPEAKER = "active-speaker"
     RECORDING_STATE = "recording-state"
+    VIEWER_STATE = "viewer-state"
     TRACK_PUBLISHED = "track-published"
     TRACK_UNPUBLISHED = "track-unpublished"
     SUBSCRIBE_OFFER = "subscribe-offer"
@@ -151,6 +155,31 @@ class RecordingStopRequest:
     """``recording-stop``: stop and seal the recording (same roles)."""
 
 
+@dataclass(frozen=True)
+class ViewerUpdateRequest:
+    """``viewer-update``: the presenter changes the shared CT view. ``version`` is the
+    version the change was made on; if the view has moved on since, the change is refused
+    (``stale-viewer-state``) and the reply carries nothing: the client applies the
+    ``viewer-state`` it has received instead."""
+
+    version: int
+    changes: dict[str, Any]
+    """Any of ``series_uid``, ``plane`` (axial/coronal/sagittal), ``index``,
+    ``window_center``, ``window_width`` (HU), ``zoom``, ``pan`` [x, y], ``pointer``
+    [column, row] or null."""
+
+
+@dataclass(frozen=True)
+class ViewerControlRequest:
+    """``viewer-control``: ``request`` control of the shared view (granted at once if
+    nobody presents, or to the coordinator), ``grant`` it to a participant who asked
+    (presenter only), or ``release`` it."""
+
+    action: Literal["request", "grant", "release"]
+    participant_id: str | None = None
+    """For ``grant``: who gets control."""
+
+
 REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
     {
         ClientEvent.JOIN: JoinRequest,
@@ -163,6 +192,8 @@ REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
         ClientEvent.RECORDING_CONSENT: RecordingConsentRequest,
         ClientEvent.RECORDING_START: RecordingStartRequest,
         ClientEvent.RECORDING_STOP: RecordingStopRequest,
+        ClientEvent.VIEWER_UPDATE: ViewerUpdateRequest,
+        ClientEvent.VIEWER_CONTROL: ViewerControlRequest,
     }
 )
 
@@ -335,6 +366,43 @@ class RecordingInfo:
 
 
 @dataclass(frozen=True)
+class ViewerInfo:
+    """``viewer-state``: the shared CT view, sent to everyone after each change."""
+
+    version: int
+    presenter: str | None
+    series_uid: str | None
+    plane: str
+    index: int
+    window_center: float
+    window_width: float
+    zoom: float
+    pan: list[float]
+    pointer: list[float] | None
+    measurements: list[dict[str, Any]]
+    control_requests: list[str]
+    """Who asked the presenter for control, oldest first."""
+
+    @classmethod
+    def of(cls, viewer: SharedViewer) -> ViewerInfo:
+        state = viewer.state
+        return cls(
+            version=state.version,
+            presenter=state.presenter,
+            series_uid=state.series_uid,
+            plane=state.plane.value,
+            index=state.index,
+            window_center=state.window_center,
+            window_width=state.window_width,
+            zoom=state.zoom,
+            pan=list(state.pan),
+            pointer=list(state.pointer) if state.pointer is not None else None,
+            measurements=[dataclasses.asdict(m) for m in state.measurements],
+            control_requests=list(viewer.control_requests),
+        )
+
+
+@dataclass(frozen=True)
 class JoinReply:
     """The acknowledgement of ``join``."""
 
@@ -353,6 +421,8 @@ class JoinReply:
     """The consultation's one video codec (``VP8`` or ``H264``)."""
     recording: RecordingInfo
     """Whether it is being recorded right now."""
+    viewer: ViewerInfo
+    """The shared CT view as it is now."""
 
 
 @dataclass(frozen=True)
@@ -416,6 +486,7 @@ SERVER_PAYLOADS: Mapping[ServerEvent, type] = types.MappingProxyType(
         ServerEvent.PARTICIPANT_UPDATED: ParticipantInfo,
         ServerEvent.ACTIVE_SPEAKER: ActiveSpeaker,
         ServerEvent.RECORDING_STATE: RecordingInfo,
+        ServerEvent.VIEWER_STATE: ViewerInfo,
         ServerEvent.TRACK_PUBLISHED: TrackInfo,
         ServerEvent.TRACK_UNPUBLISHED: TrackUnpublished,
         ServerEvent.SUBSCRIBE_OFFER: SubscribeOffer,
@@ -434,6 +505,8 @@ REPLIES: Mapping[ClientEvent, type] = types.MappingProxyType(
         ClientEvent.RECORDING_CONSENT: RecordingInfo,
         ClientEvent.RECORDING_START: RecordingInfo,
         ClientEvent.RECORDING_STOP: RecordingInfo,
+        ClientEvent.VIEWER_UPDATE: ViewerInfo,
+        ClientEvent.VIEWER_CONTROL: ViewerInfo,
     }
 )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from media import Producer, TrackRecorder
+from media import Producer, TrackRecorder, ntp_to_seconds
 from rooms import (
     Manifest,
     RecordedFile,
@@ -123,6 +123,11 @@ class Recording:
                     source=track.info.source,
                     start_ms=result.first_wall_ms,
                     end_ms=result.last_wall_ms,
+                    sync_ms=(
+                        round(1000 * ntp_to_seconds(result.first_ntp))
+                        if result.first_ntp is not None
+                        else None
+                    ),
                 )
             )
         return seal(self.folder, self.consultation_id, self.started_by, files, status)
@@ -186,6 +191,7 @@ def recover_interrupted(root: Path) -> list[Manifest]:
                     source=entry.data["source"],
                     start_ms=entry.at_ms,
                     end_ms=int(path.stat().st_mtime * 1000),
+                    sync_ms=None,
                 )
             )
         started_by = started.data.get("by", "") if started else ""
