@@ -44,6 +44,7 @@ class SignalingPeer:
             "participant-updated",
             "active-speaker",
             "recording-state",
+            "viewer-state",
             "request-error",
             "session-replaced",
         ):
