@@ -13,10 +13,11 @@ from media import Engine, EngineOptions, IceServer, VideoCodec
 from rooms import ConsultationLimits, MemoryConsultationStore
 
 from .api import add_routes, error_middleware
-from .app_keys import AUDIT, AUTHORITY, ENGINE, HUB, SETTINGS, STORE
+from .app_keys import AUDIT, AUTHORITY, ENGINE, EXPORTER, HUB, SETTINGS, STORE
 from .audit_log import FileAuditLog
 from .auth import TokenAuthority
 from .config import Settings
+from .export import Exporter
 from .hub import Hub
 from .namespace import ConsultationNamespace, SocketNotifier
 from .pages import add_pages, security_headers
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> web.Application:
     app[STORE] = store
     app[HUB] = hub
     app[AUDIT] = FileAuditLog(Path(settings.server.data_dir) / "audit.jsonl")
+    app[EXPORTER] = Exporter(Path(settings.server.data_dir) / "exports")
     app.cleanup_ctx.append(_media_lifetime)
     add_routes(app)
     add_recording_routes(app)
@@ -90,5 +92,6 @@ async def _media_lifetime(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(recover_interrupted, root)
     await app[ENGINE].start()
     yield
+    await app[EXPORTER].close()
     await app[HUB].close()
     await app[ENGINE].close()

@@ -10,6 +10,7 @@ from rooms import ConsultationStore
 from .audit_log import AuditLog
 from .auth import TokenAuthority
 from .config import Settings
+from .export import Exporter
 from .hub import Hub
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -18,3 +19,4 @@ ENGINE = web.AppKey("engine", Engine)
 STORE = web.AppKey("store", ConsultationStore)
 HUB = web.AppKey("hub", Hub)
 AUDIT = web.AppKey("audit", AuditLog)
+EXPORTER = web.AppKey("exporter", Exporter)

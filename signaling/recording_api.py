@@ -16,9 +16,10 @@ from rooms import NotPermittedError, read_manifest, read_timeline
 from rooms.recording import MANIFEST, TIMELINE
 
 from .api import bearer_grant
-from .app_keys import AUDIT, HUB
+from .app_keys import AUDIT, EXPORTER, HUB
 from .audit_log import AuditEntry
 from .errors import RecordingNotFoundError
+from .export import ExportJob
 
 #: Recording ids and file names are server-made; anything else never touches the disk.
 RECORDING_ID = re.compile(r"[0-9]{8}T[0-9]{6}-[0-9a-f]{8}")
@@ -89,8 +90,42 @@ async def media_file(request: web.Request) -> web.FileResponse:
     )
 
 
+async def start_export(request: web.Request) -> web.Response:
+    folder = _folder(request, "export", "")
+    grant = bearer_grant(request)
+    job = request.app[EXPORTER].start(
+        folder, request.match_info["consultation_id"], folder.name, grant.participant_id
+    )
+    return web.json_response(job.describe(), status=202)
+
+
+def _job(request: web.Request, action: str) -> ExportJob:
+    _folder(request, action, f"export/{request.match_info['job_id'][:32]}")
+    job = request.app[EXPORTER].jobs.get(request.match_info["job_id"])
+    if job is None or job.consultation_id != request.match_info["consultation_id"]:
+        raise RecordingNotFoundError("there is no such export")
+    return job
+
+
+async def export_status(request: web.Request) -> web.Response:
+    return web.json_response(_job(request, "read").describe())
+
+
+async def export_file(request: web.Request) -> web.FileResponse:
+    job = _job(request, "download")
+    if job.state != "done":
+        raise RecordingNotFoundError("the export is not finished")
+    return web.FileResponse(
+        job.output, headers={"Content-Type": "video/webm", "Cache-Control": "private, no-store"}
+    )
+
+
 def add_recording_routes(app: web.Application) -> None:
     base = "/api/consultations/{consultation_id}/recordings"
+    exports = "/api/consultations/{consultation_id}/exports/{job_id}"
+    app.router.add_post(base + "/{recording_id}/exports", start_export)
+    app.router.add_get(exports, export_status)
+    app.router.add_get(exports + "/file", export_file)
     app.router.add_get(base, list_recordings)
     app.router.add_get(base + "/{recording_id}/manifest", manifest)
     app.router.add_get(base + "/{recording_id}/timeline", timeline)

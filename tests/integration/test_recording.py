@@ -241,3 +241,73 @@ async def test_recordings_are_served_to_clinicians_only_and_every_access_is_audi
     assert ("p3", "play", "allowed") in audit
     assert ("p4", "play", "refused") in audit
     assert audit.count(("p3", "list", "refused")) == 2
+
+
+async def test_an_export_composes_the_grid_and_sound_in_the_background(
+    server: RunningServer,
+) -> None:
+    peers = [make_peer(server, 1), make_peer(server, 2)]
+    try:
+        for p in peers:
+            await p.join()
+            await p.publish()
+        await peers[1].sio.call("recording-consent", {"granted": True})
+        started = await peers[0].sio.call("recording-start", {})
+        await all_tracks_recording(server, started["recording_id"], 4)
+        await asyncio.sleep(2.0)
+        await peers[0].sio.call("recording-stop", {})
+    finally:
+        for p in peers:
+            await p.close()
+    recording_id = started["recording_id"]
+    coordinator = server.token("mdt-r", "p1", NAMES[1], Role.COORDINATOR)
+    observer = server.token("mdt-r", "p4", "Student", Role.OBSERVER)
+    headers = {"Authorization": f"Bearer {coordinator}"}
+    base = f"/api/consultations/mdt-r/recordings/{recording_id}/exports"
+    async with aiohttp.ClientSession(server.url) as http:
+        async with http.post(base, headers={"Authorization": f"Bearer {observer}"}) as refused:
+            assert refused.status == 403
+        async with http.post(base, headers=headers) as response:
+            assert response.status == 202
+            job = await response.json()
+        status_url = f"/api/consultations/mdt-r/exports/{job['job_id']}"
+        progress_seen = []
+
+        async def finished() -> bool:
+            async with http.get(status_url, headers=headers) as status:
+                state = await status.json()
+            progress_seen.append(state["progress"])
+            return state["state"] != "running"
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 120
+        while not await finished():
+            assert loop.time() < deadline, "the export did not finish"
+            await asyncio.sleep(0.2)
+        async with http.get(status_url, headers=headers) as status:
+            assert (await status.json())["state"] == "done"
+        async with http.get(status_url + "/file", headers=headers) as download:
+            assert download.status == 200
+            data = await download.read()
+    assert progress_seen[-1] == 1.0 and progress_seen == sorted(progress_seen)
+    exported = Path(server.settings.server.data_dir) / "composed.webm"
+    exported.write_bytes(data)
+    manifest = read_manifest(server.hub.recordings_root / "mdt-r" / recording_id)
+    span_s = (
+        max(f.end_ms for f in manifest.files) - min(f.start_ms for f in manifest.files)
+    ) / 1000
+    with av.open(str(exported)) as container:
+        frames = list(container.decode(video=0))
+        assert (frames[0].width, frames[0].height) == (1280, 720)
+        assert abs(len(frames) / 10 - span_s) < 0.5
+        middle = frames[len(frames) // 2].to_ndarray(format="gray")
+    with av.open(str(exported)) as container:
+        loudness = max(float(abs(f.to_ndarray()).max()) for f in container.decode(audio=0))
+    # Two camera tiles side by side show the identity pictures (black and white cells),
+    # not the empty tile colour; and the two tones are in the mix.
+    for left in (0, 424):
+        tile = middle[200:500, left + 40 : left + 380]
+        assert tile.std() > 40, "a camera tile is empty"
+    assert loudness > 0.1
+    audit = [(e.actor, e.action, e.outcome) for e in server.app[AUDIT].entries()]
+    assert ("p1", "export", "allowed") in audit and ("p4", "export", "refused") in audit
