@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from imaging import ImagingError, inspect_paths, reports_json
 from rooms import Role, read_manifest, verify_recording
 
 from .app import create_app
@@ -66,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--config", type=Path, help="TOML file (for server.data_dir)")
     verify.add_argument("--data-dir", help="the data folder (default: ./mdt-data)")
     verify.set_defaults(run=_verify_recording)
+
+    inspect = commands.add_parser(
+        "inspect-series", help="list the DICOM series in files, folders or zips"
+    )
+    inspect.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    inspect.add_argument("--json", action="store_true", help="one JSON array")
+    inspect.set_defaults(run=_inspect_series)
 
     check = commands.add_parser("check-config", help="validate the configuration and exit")
     _settings_flags(check)
@@ -169,6 +177,20 @@ def _verify_recording(args: argparse.Namespace) -> int:
         return 0
     print(f"recording {result.recording_id} does NOT verify: {len(result.findings)} problem(s)")
     return 1
+
+
+def _inspect_series(args: argparse.Namespace) -> int:
+    try:
+        reports = inspect_paths(args.paths)
+    except ImagingError as exc:
+        print(f"mdt-server: {exc.code}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(reports_json(reports))
+    else:
+        for report in reports:
+            print(report.line())
+    return 0
 
 
 def _check_config(args: argparse.Namespace) -> int:

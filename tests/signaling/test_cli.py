@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from signaling.auth import TokenAuthority
 from signaling.config import dev_secret
+from tests.imaging.phantom import make_phantom, write_series
 from tests.support.server import free_port
 
 
@@ -106,3 +107,17 @@ def test_dev_server_starts_answers_and_stops_cleanly(tmp_path: Path) -> None:
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert f"http://127.0.0.1:{port}" in out
+
+
+def test_inspect_series_prints_each_series_as_json(tmp_path: Path) -> None:
+    write_series(tmp_path / "study", make_phantom(), skip=(3,))
+    result = mdt_server("inspect-series", "study", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)
+    assert report["modality"] == "CT" and report["slice_count"] == 39
+    assert report["rows"] == report["columns"] == 64
+    assert report["spacing_mm"] == [2.5, 0.7, 0.8]
+    assert any("missing" in w for w in report["warnings"])
+    (tmp_path / "note.txt").write_text("not dicom")
+    bad = mdt_server("inspect-series", "note.txt", cwd=tmp_path)
+    assert bad.returncode == 2 and "not-dicom" in bad.stderr
