@@ -25,7 +25,7 @@ def volume_metadata(volume: Volume) -> dict[str, Any]:
         "modality": volume.modality,
         "description": volume.description,
         "shape": list(volume.shape),
-        "spacing_mm": list(volume.spacing),
+        "spacing_mm": [round(s, 4) for s in volume.spacing],
         "affine": np.round(volume.affine, 6).tolist(),
         "dtype": "int16-le",
         "encoding": "zlib",

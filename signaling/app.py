@@ -13,7 +13,7 @@ from media import Engine, EngineOptions, IceServer, VideoCodec
 from rooms import ConsultationLimits, MemoryConsultationStore
 
 from .api import add_routes, error_middleware
-from .app_keys import AUDIT, AUTHORITY, ENGINE, EXPORTER, HUB, SETTINGS, STORE
+from .app_keys import AUDIT, AUTHORITY, ENGINE, EXPORTER, HUB, SETTINGS, STORE, STUDIES
 from .audit_log import FileAuditLog
 from .auth import TokenAuthority
 from .config import Settings
@@ -24,6 +24,8 @@ from .pages import add_pages, security_headers
 from .protocol import IceServerInfo
 from .recording import recover_interrupted
 from .recording_api import add_recording_routes
+from .studies import StudyLibrary
+from .studies_api import add_study_routes
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -59,12 +61,14 @@ def create_app(settings: Settings) -> web.Application:
         )
     )
     authority = TokenAuthority(settings.auth.secret)
+    studies = StudyLibrary(Path(settings.server.data_dir) / "studies")
     hub = Hub(
         engine,
         store,
         SocketNotifier(sio),
         [IceServerInfo(list(s.urls), s.username, s.credential) for s in media.ice_servers],
         recordings_root(settings),
+        studies,
     )
     ConsultationNamespace(sio, hub, authority, settings.limits)
     app[SETTINGS] = settings
@@ -72,11 +76,13 @@ def create_app(settings: Settings) -> web.Application:
     app[ENGINE] = engine
     app[STORE] = store
     app[HUB] = hub
+    app[STUDIES] = studies
     app[AUDIT] = FileAuditLog(Path(settings.server.data_dir) / "audit.jsonl")
     app[EXPORTER] = Exporter(Path(settings.server.data_dir) / "exports")
     app.cleanup_ctx.append(_media_lifetime)
     add_routes(app)
     add_recording_routes(app)
+    add_study_routes(app)
     add_pages(app)
     return app
 

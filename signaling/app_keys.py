@@ -12,6 +12,7 @@ from .auth import TokenAuthority
 from .config import Settings
 from .export import Exporter
 from .hub import Hub
+from .studies import StudyLibrary
 
 SETTINGS = web.AppKey("settings", Settings)
 AUTHORITY = web.AppKey("authority", TokenAuthority)
@@ -20,3 +21,4 @@ STORE = web.AppKey("store", ConsultationStore)
 HUB = web.AppKey("hub", Hub)
 AUDIT = web.AppKey("audit", AuditLog)
 EXPORTER = web.AppKey("exporter", Exporter)
+STUDIES = web.AppKey("studies", StudyLibrary)

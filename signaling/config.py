@@ -98,6 +98,8 @@ class LimitsConfig:
     """Chat messages kept per consultation for late joiners."""
     participants_per_consultation: int = 12
     """Most people present in one consultation at once."""
+    upload_bytes: int = 1 << 30
+    """Largest study upload (a DICOM file or a zip of one series), streamed to disk."""
 
 
 @dataclass(frozen=True)

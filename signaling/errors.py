@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from imaging import ImagingError
 from media import MediaError
 from rooms import (
     AlreadyJoinedError,
@@ -132,6 +133,13 @@ class RecordingNotFoundError(SignalingError):
     http_status = 404
 
 
+class StudyNotFoundError(SignalingError):
+    """No series by that UID in this consultation."""
+
+    code = "study-not-found"
+    http_status = 404
+
+
 class InternalError(SignalingError):
     """Something failed that should not have; the details are in the server log."""
 
@@ -166,6 +174,9 @@ def error_reply(error: Exception) -> ErrorReply:
     """The reply for a named error of any package; anything else is an internal error."""
     if isinstance(error, SignalingError):
         return ErrorReply(error.code, str(error), error.http_status)
+    if isinstance(error, ImagingError):
+        # Not DICOM, not CT, truncated, mixed series...: the upload, not the server.
+        return ErrorReply(error.code, str(error), 415 if error.code == "not-dicom" else 422)
     if isinstance(error, MediaError):
         # Bad SDP, no usable codec, a closed transport: the request, not the server.
         return ErrorReply(error.code, str(error), 422)

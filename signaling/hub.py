@@ -8,10 +8,12 @@ from typing import Any
 
 from media import Engine, RouterOptions
 from rooms import ConsultationStore
+from rooms.viewer import SeriesExtent
 
 from .errors import NotJoinedYetError
 from .live_consultation import ClientSession, LeaveReason, LiveConsultation, Notifier
 from .protocol import IceServerInfo, JoinReply
+from .studies import StudyLibrary
 
 
 class Hub:
@@ -24,6 +26,7 @@ class Hub:
         notifier: Notifier,
         ice_servers: list[IceServerInfo],
         recordings_root: Path,
+        studies: StudyLibrary,
     ) -> None:
         self.live: dict[str, LiveConsultation] = {}
         self._engine = engine
@@ -31,6 +34,7 @@ class Hub:
         self._notifier = notifier
         self._ice_servers = ice_servers
         self.recordings_root = recordings_root
+        self.studies = studies
         # Opening, joining into and closing a live consultation never interleave, so a
         # join cannot land in a consultation whose last participant is just closing it.
         self._lock = asyncio.Lock()
@@ -53,11 +57,26 @@ class Hub:
                     self._ice_servers,
                     self._on_empty,
                     self.recordings_root,
+                    self.studies,
                 )
                 self.live[consultation_id] = live
             reply = await live.join(session)
         await self._store.save(live.consultation)
         return reply
+
+    async def add_series(self, consultation_id: str, series_uid: str, extent: SeriesExtent) -> None:
+        """A series was uploaded: the shared viewer may show it; those present are told."""
+        async with self._lock:
+            live = self.live.get(consultation_id)
+            consultation = (
+                live.consultation
+                if live is not None
+                else await self._store.get_or_create(consultation_id, consultation_id)
+            )
+            consultation.viewer.add_series(series_uid, extent)
+            await self._store.save(consultation)
+        if live is not None:
+            await live.series_added(series_uid)
 
     def find(self, session: ClientSession) -> LiveConsultation:
         """The live consultation ``session`` has joined, or :class:`NotJoinedYetError`."""

@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from imaging import Orientation, distance_mm, extract, roi_statistics
 from media import (
     Consumer,
     Producer,
@@ -27,6 +29,7 @@ from media import (
     VideoCodec,
 )
 from rooms import Consultation, NotPermittedError, Participant
+from rooms.viewer import Measurement
 
 from .auth import Grant
 from .errors import (
@@ -55,9 +58,11 @@ from .protocol import (
     TrackUnpublished,
     ViewerControlRequest,
     ViewerInfo,
+    ViewerMeasureRequest,
     ViewerUpdateRequest,
 )
 from .recording import Recording
+from .studies import StudyLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +119,7 @@ class LiveConsultation:
         ice_servers: list[IceServerInfo],
         on_empty: Callable[[LiveConsultation], Awaitable[None]],
         recordings_root: Path,
+        studies: StudyLibrary,
     ) -> None:
         self.consultation = consultation
         self.router = router
@@ -122,6 +128,7 @@ class LiveConsultation:
         self._ice_servers = ice_servers
         self._on_empty = on_empty
         self._recordings_root = recordings_root
+        self._studies = studies
         self.recording: Recording | None = None
         # Membership changes and fan-out decisions happen one at a time per consultation.
         self._lock = asyncio.Lock()
@@ -313,6 +320,50 @@ class LiveConsultation:
         else:
             viewer.release(participant.participant_id)
         return await self._viewer_changed(session.sid)
+
+    async def viewer_measure(
+        self, session: ClientSession, request: ViewerMeasureRequest
+    ) -> ViewerInfo:
+        """Measure on the shared view; the server computes it from the volume, so every
+        client shows the same numbers."""
+        session.joined()
+        state = self.consultation.viewer.state
+        if state.series_uid is None:
+            raise InvalidPayloadError("no series is shown to measure on")
+        volume = await self._studies.volume(self.id, state.series_uid)
+        plane = extract(volume, Orientation(state.plane.value), state.index)
+        start, end = (tuple(map(float, p)) for p in request.points)
+        rows, columns = plane.hu.shape
+        if not all(0 <= x <= columns - 1 and 0 <= y <= rows - 1 for x, y in (start, end)):
+            raise InvalidPayloadError("the points must lie inside the plane")
+        if request.kind == "length":
+            result = {"length_mm": round(distance_mm(plane, start, end), 2)}  # type: ignore[arg-type]
+        else:
+            stats = roi_statistics(plane, start, end, request.kind)  # type: ignore[arg-type]
+            result = {
+                "mean_hu": round(stats.mean_hu, 1),
+                "sd_hu": round(stats.sd_hu, 1),
+                "min_hu": stats.min_hu,
+                "max_hu": stats.max_hu,
+                "area_mm2": round(stats.area_mm2, 1),
+            }
+        measurement = Measurement(
+            measurement_id=uuid.uuid4().hex[:12],
+            kind=request.kind,
+            plane=state.plane,
+            index=state.index,
+            points=[list(start), list(end)],
+            result=result,
+            by=session.participant_id,
+        )
+        self.consultation.viewer.add_measurement(
+            session.participant_id, request.version, measurement
+        )
+        return await self._viewer_changed(session.sid)
+
+    async def series_added(self, series_uid: str) -> None:
+        self._record("study-uploaded", {"series_uid": series_uid})
+        await self._viewer_changed(None)
 
     async def _viewer_changed(self, skip_sid: str | None) -> ViewerInfo:
         info = ViewerInfo.of(self.consultation.viewer)

@@ -33,6 +33,7 @@ from .protocol import (
     ServerEvent,
     SubscribeAnswerRequest,
     ViewerControlRequest,
+    ViewerMeasureRequest,
     ViewerUpdateRequest,
     ok,
     parse_event,
@@ -153,4 +154,6 @@ class ConsultationNamespace:
             return await live.viewer_update(session, request)
         if isinstance(request, ViewerControlRequest):
             return await live.viewer_control(session, request)
+        if isinstance(request, ViewerMeasureRequest):
+            return await live.viewer_measure(session, request)
         raise AssertionError(f"no handler for {event}")  # every ClientEvent is handled above

@@ -46,6 +46,7 @@ class ClientEvent(StrEnum):
     RECORDING_STOP = "recording-stop"
     VIEWER_UPDATE = "viewer-update"
     VIEWER_CONTROL = "viewer-control"
+    VIEWER_MEASURE = "viewer-measure"
 
 
 class ServerEvent(StrEnum):
@@ -180,6 +181,18 @@ class ViewerControlRequest:
     """For ``grant``: who gets control."""
 
 
+@dataclass(frozen=True)
+class ViewerMeasureRequest:
+    """``viewer-measure``: the presenter measures on the shown plane; the server computes
+    the result from the volume (length in mm; rectangle/ellipse ROI statistics in HU and
+    mm²) and adds it to the shared view."""
+
+    version: int
+    kind: Literal["length", "rectangle", "ellipse"]
+    points: list[list[float | int]]
+    """Two points, [column, row] in the shown plane's pixels."""
+
+
 REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
     {
         ClientEvent.JOIN: JoinRequest,
@@ -194,6 +207,7 @@ REQUESTS: Mapping[ClientEvent, type] = types.MappingProxyType(
         ClientEvent.RECORDING_STOP: RecordingStopRequest,
         ClientEvent.VIEWER_UPDATE: ViewerUpdateRequest,
         ClientEvent.VIEWER_CONTROL: ViewerControlRequest,
+        ClientEvent.VIEWER_MEASURE: ViewerMeasureRequest,
     }
 )
 
@@ -244,6 +258,8 @@ def _conforms(value: Any, hint: Any) -> bool:
         return any(value == a and type(value) is type(a) for a in args)
     if origin in (types.UnionType, typing.Union):
         return any(_conforms(value, a) for a in args)
+    if origin is list:
+        return isinstance(value, list) and all(_conforms(v, args[0]) for v in value)
     if origin is dict:
         key_hint, value_hint = args
         return isinstance(value, dict) and all(
@@ -507,6 +523,7 @@ REPLIES: Mapping[ClientEvent, type] = types.MappingProxyType(
         ClientEvent.RECORDING_STOP: RecordingInfo,
         ClientEvent.VIEWER_UPDATE: ViewerInfo,
         ClientEvent.VIEWER_CONTROL: ViewerInfo,
+        ClientEvent.VIEWER_MEASURE: ViewerInfo,
     }
 )
 

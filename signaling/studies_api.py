@@ -1,0 +1,102 @@
+"""HTTP routes for CT studies: upload (streamed, limited), series metadata, HU data, planes.
+
+Only the consultation's clinicians (a token for it, any role but observer for the
+upload) reach a study; every read and write is audited.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from imaging import Orientation, extract, plane_count, render_png, volume_bytes, volume_metadata
+from rooms import NotPermittedError, Role
+from rooms.viewer import SeriesExtent
+
+from .api import bearer_grant
+from .app_keys import AUDIT, HUB, SETTINGS, STUDIES
+from .audit_log import AuditEntry
+from .auth import Grant
+from .errors import InvalidPayloadError, PayloadTooLargeError, StudyNotFoundError
+
+#: Browsers cache series data: a series UID never names different pixels.
+CACHE = "private, max-age=86400, immutable"
+
+
+def _grant(request: web.Request, action: str, subject: str, roles: set[Role] | None) -> Grant:
+    consultation_id = request.match_info["consultation_id"]
+    grant = bearer_grant(request)
+    entry = AuditEntry.now(
+        actor=grant.participant_id,
+        role=grant.role.value,
+        action=action,
+        object_type="study",
+        object_id=f"{consultation_id}/{subject}".rstrip("/"),
+        address=request.remote or "",
+    )
+    try:
+        grant.check_consultation(consultation_id)
+        if roles is not None and grant.role not in roles:
+            raise NotPermittedError(f"the role {grant.role.value!r} may not {action} studies")
+    except Exception:
+        request.app[AUDIT].record(entry.refused())
+        raise
+    request.app[AUDIT].record(entry)
+    return grant
+
+
+async def upload(request: web.Request) -> web.Response:
+    consultation_id = request.match_info["consultation_id"]
+    _grant(request, "upload", "", {Role.INVITING, Role.COORDINATOR, Role.EXPERT})
+    limit = request.app[SETTINGS].limits.upload_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLargeError(f"the upload is larger than the limit of {limit} bytes")
+    volume = await request.app[STUDIES].ingest(consultation_id, request.content, limit)
+    slices, rows, columns = volume.shape
+    await request.app[HUB].add_series(
+        consultation_id, volume.series_uid, SeriesExtent(slices, rows, columns)
+    )
+    return web.json_response(volume_metadata(volume), status=201)
+
+
+async def metadata(request: web.Request) -> web.Response:
+    uid = request.match_info["series_uid"]
+    _grant(request, "read", uid, None)
+    volume = await request.app[STUDIES].volume(request.match_info["consultation_id"], uid)
+    return web.json_response(volume_metadata(volume), headers={"Cache-Control": CACHE})
+
+
+async def volume_data(request: web.Request) -> web.Response:
+    uid = request.match_info["series_uid"]
+    _grant(request, "read", f"{uid}/volume", None)
+    volume = await request.app[STUDIES].volume(request.match_info["consultation_id"], uid)
+    return web.Response(
+        body=volume_bytes(volume),
+        content_type="application/octet-stream",
+        headers={"Cache-Control": CACHE, "ETag": f'"{uid}"'},
+    )
+
+
+async def plane_png(request: web.Request) -> web.Response:
+    uid = request.match_info["series_uid"]
+    _grant(request, "read", f"{uid}/plane", None)
+    volume = await request.app[STUDIES].volume(request.match_info["consultation_id"], uid)
+    try:
+        orientation = Orientation(request.match_info["orientation"])
+        index = int(request.match_info["index"])
+        center = float(request.query.get("center", "40"))
+        width = float(request.query.get("width", "400"))
+    except ValueError:
+        raise InvalidPayloadError("orientation, index, center and width are malformed") from None
+    if not 0 <= index < plane_count(volume, orientation) or width < 1:
+        raise StudyNotFoundError("no such plane in this series")
+    png = render_png(extract(volume, orientation, index), center, width)
+    return web.Response(body=png, content_type="image/png", headers={"Cache-Control": CACHE})
+
+
+def add_study_routes(app: web.Application) -> None:
+    base = "/api/consultations/{consultation_id}"
+    series = base + "/series/{series_uid}"
+    app.router.add_post(base + "/studies", upload)
+    app.router.add_get(series, metadata)
+    app.router.add_get(series + "/volume", volume_data)
+    app.router.add_get(series + "/planes/{orientation}/{index}.png", plane_png)
