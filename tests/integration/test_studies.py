@@ -39,11 +39,14 @@ def zipped(paths: list[Path]) -> bytes:
 
 
 async def post(server: RunningServer, body: bytes, token: str, consultation: str = "mdt-1"):  # type: ignore[no-untyped-def]
-    async with aiohttp.ClientSession(server.url) as http, http.post(
-        f"/api/consultations/{consultation}/studies",
-        data=body,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/zip"},
-    ) as response:
+    async with (
+        aiohttp.ClientSession(server.url) as http,
+        http.post(
+            f"/api/consultations/{consultation}/studies",
+            data=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/zip"},
+        ) as response,
+    ):
         return response.status, await response.json(content_type=None)
 
 
@@ -158,14 +161,16 @@ async def test_bad_uploads_get_their_reason_and_leave_nothing_behind(
         for _ in range(UPLOAD_LIMIT // 65536 + 2):
             yield b"\0" * 65536
 
-    async with aiohttp.ClientSession(server.url) as http:
-        async with http.post(
+    async with (
+        aiohttp.ClientSession(server.url) as http,
+        http.post(
             "/api/consultations/mdt-1/studies",
             data=chunks(),
             headers={"Authorization": f"Bearer {token}"},
-        ) as response:
-            assert response.status == 413
-            assert (await response.json())["error"]["code"] == "payload-too-large"
+        ) as response,
+    ):
+        assert response.status == 413
+        assert (await response.json())["error"]["code"] == "payload-too-large"
 
     other = server.token("mdt-2", "p1", "Dr Li")
     status, reply = await post(server, zipped(paths), other)
