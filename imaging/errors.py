@@ -1,4 +1,9 @@
-"""Named errors of the imaging package; each has a stable ``code`` and a human reason."""
+"""Named errors of the imaging package, each with a stable ``code`` and a human ``reason``.
+
+The edge turns them into replies. ``reason`` never holds patient data, so it may be
+logged; ``source`` names the uploaded file (whose name the uploader chose and which may
+contain a patient's name), so it is for the uploader's eyes only and is never logged.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,27 @@ class ImagingError(Exception):
     """Base class of every error this package raises on purpose."""
 
     code = "imaging-error"
+    """Stable machine-readable key; clients translate it."""
+
+    def __init__(self, reason: str, *, source: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        """What is wrong, in English, without patient data."""
+        self.source = source
+        """The file (or ``archive.zip:member``) at fault, if one is; not for logs."""
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}" if self.source else self.reason
 
 
 class NotDicomError(ImagingError):
-    """A file that is not DICOM at all (no preamble and no readable data set)."""
+    """A file that is not DICOM at all."""
 
     code = "not-dicom"
 
 
 class TruncatedDicomError(ImagingError):
-    """A DICOM file cut short: its header or pixel data ends early."""
+    """A DICOM file cut short or damaged: its header or its pixel data ends early."""
 
     code = "truncated-dicom"
 
@@ -40,15 +56,15 @@ class MixedSeriesError(ImagingError):
 
 
 class InconsistentSeriesError(ImagingError):
-    """Slices of one series that cannot form a volume (different sizes or orientations)."""
+    """Slices of one series that cannot form a volume (different sizes, no geometry)."""
 
     code = "inconsistent-series"
 
 
 class UnsupportedTransferSyntaxError(ImagingError):
-    """Compressed pixel data that no installed (permissively licensed) decoder reads."""
+    """Compressed pixel data that no installed, permissively licensed decoder reads."""
 
-    code = "unsupported-compression"
+    code = "unsupported-transfer-syntax"
 
 
 class EmptyStudyError(ImagingError):
