@@ -1,10 +1,18 @@
-"""Signed, short-lived tokens that admit one person to one consultation.
+"""Signed, short-lived tokens, and the password hashing behind logins.
 
-A token is a JWT (RFC 7519) signed with HS256 under ``auth.secret``. Its claims:
-``con`` consultation id, ``sub`` participant id, ``name`` display name, ``role``,
-optional ``inst`` institution, ``iat``, ``exp`` and a unique ``jti``. Tokens are
-credentials: they are never logged and never put in a URL's path or query (join
-links carry them in the fragment, which browsers do not send).
+A token is a JWT (RFC 7519) signed with HS256 under ``auth.secret``. Two kinds, told
+apart by the ``typ`` claim so neither can stand in for the other:
+
+- a *join* token (``typ`` ``join``, or absent in tokens issued before accounts
+  existed) admits one person to one consultation. Claims: ``con`` consultation id,
+  ``sub`` participant id, ``name`` display name, ``role``, optional ``inst``
+  institution, ``iat``, ``exp`` and a unique ``jti``.
+- an *access* token (``typ`` ``access``) says which account is calling the REST API.
+  Claims: ``sub`` account id, ``name``, ``role`` (an account role), ``inst``
+  institution id, ``iat``, ``exp``, ``jti``.
+
+Tokens are credentials: they are never logged and never put in a URL's path or query
+(join links carry them in the fragment, which browsers do not send).
 """
 
 from __future__ import annotations
@@ -15,9 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import argon2
 import jwt
 
 from rooms import InvalidConsultationIdError, Role, check_consultation_id
+from rooms.account import AccountRole
 
 from .errors import (
     TokenExpiredError,
@@ -27,7 +37,10 @@ from .errors import (
 )
 
 ALGORITHM = "HS256"
+JOIN_TOKEN = "join"
+ACCESS_TOKEN = "access"
 _REQUIRED_CLAIMS = ("con", "sub", "name", "role", "iat", "exp", "jti")
+_REQUIRED_ACCESS_CLAIMS = ("typ", "sub", "name", "role", "inst", "iat", "exp", "jti")
 #: Display names and ids are shown to others and kept in the chat history: keep them short.
 MAX_NAME_CHARS = 100
 MAX_ID_CHARS = 64
@@ -93,6 +106,7 @@ class TokenAuthority:
         )
         now_s = int(self._clock_s())
         payload = {
+            "typ": JOIN_TOKEN,
             "con": claims.consultation_id,
             "sub": claims.participant_id,
             "name": claims.display_name,
@@ -106,19 +120,76 @@ class TokenAuthority:
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
 
     def verify(self, token: object) -> Grant:
-        """The grant of a genuine, unexpired token; a named error otherwise."""
+        """The grant of a genuine, unexpired join token; a named error otherwise."""
+        payload = self._decode(token, _REQUIRED_CLAIMS)
+        if payload.get("typ", JOIN_TOKEN) != JOIN_TOKEN:
+            raise TokenInvalidError("this is not a consultation join token")
+        grant = _check_claims(payload)
+        return Grant(
+            consultation_id=grant.consultation_id,
+            participant_id=grant.participant_id,
+            display_name=grant.display_name,
+            role=grant.role,
+            institution=grant.institution,
+            issued_at_s=payload["iat"],
+            expires_at_s=payload["exp"],
+            token_id=payload["jti"],
+        )
+
+    def issue_access(
+        self,
+        *,
+        account_id: str,
+        display_name: str,
+        role: AccountRole,
+        institution_id: str,
+        ttl_s: int,
+    ) -> str:
+        """A signed access token for an account, valid for ``ttl_s`` seconds from now."""
+        now_s = int(self._clock_s())
+        payload = {
+            "typ": ACCESS_TOKEN,
+            "sub": account_id,
+            "name": display_name,
+            "role": AccountRole(role).value,
+            "inst": institution_id,
+            "iat": now_s,
+            "exp": now_s + ttl_s,
+            "jti": uuid.uuid4().hex,
+        }
+        _check_access_claims(payload)
+        return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
+
+    def verify_access(self, token: object) -> AccessGrant:
+        """The grant of a genuine, unexpired access token; a named error otherwise."""
+        payload = self._decode(token, _REQUIRED_ACCESS_CLAIMS)
+        if payload["typ"] != ACCESS_TOKEN:
+            raise TokenInvalidError("this is not an access token; log in to get one")
+        _check_access_claims(payload)
+        return AccessGrant(
+            account_id=payload["sub"],
+            display_name=payload["name"],
+            role=AccountRole(payload["role"]),
+            institution_id=payload["inst"],
+            issued_at_s=payload["iat"],
+            expires_at_s=payload["exp"],
+            token_id=payload["jti"],
+        )
+
+    def _decode(self, token: object, required: tuple[str, ...]) -> dict[str, Any]:
+        """The claims of a genuine, unexpired token of either kind."""
         if token is None or token == "":
             raise TokenMissingError("a token is required")
         if not isinstance(token, str):
             raise TokenInvalidError("the token must be a string")
         try:
             # The algorithm is fixed, never taken from the token's header ("alg": "none" attacks).
-            payload = jwt.decode(
+            payload: dict[str, Any] = jwt.decode(
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
                 options={
-                    "require": list(_REQUIRED_CLAIMS),
+                    "require": list(required),
                     # Expiry is checked below against our clock, the one tests control.
                     "verify_exp": False,
                     "verify_iat": False,
@@ -131,7 +202,6 @@ class TokenAuthority:
             raise TokenInvalidError(f"the token lacks the claim {exc.claim!r}") from None
         except jwt.InvalidTokenError:
             raise TokenInvalidError("the token is malformed") from None
-        grant = _check_claims(payload)
         for claim in ("iat", "exp"):
             if not isinstance(payload[claim], int) or isinstance(payload[claim], bool):
                 raise TokenInvalidError(f"the token's {claim!r} claim must be an integer")
@@ -139,16 +209,65 @@ class TokenAuthority:
             raise TokenInvalidError("the token's 'jti' claim must be a string")
         if payload["exp"] <= self._clock_s():
             raise TokenExpiredError("the token has expired; ask for a new join link")
-        return Grant(
-            consultation_id=grant.consultation_id,
-            participant_id=grant.participant_id,
-            display_name=grant.display_name,
-            role=grant.role,
-            institution=grant.institution,
-            issued_at_s=payload["iat"],
-            expires_at_s=payload["exp"],
-            token_id=payload["jti"],
+        return payload
+
+
+@dataclass(frozen=True)
+class AccessGrant:
+    """What a verified access token says: which account is calling, until when."""
+
+    account_id: str
+    """Claim ``sub``."""
+    display_name: str
+    """The account's real name (claim ``name``)."""
+    role: AccountRole
+    """The account's role when the token was issued (claim ``role``)."""
+    institution_id: str
+    """Claim ``inst``."""
+    issued_at_s: int
+    expires_at_s: int
+    token_id: str
+
+
+def _check_access_claims(payload: dict[str, Any]) -> None:
+    for claim in ("sub", "inst"):
+        value = payload.get(claim)
+        if not isinstance(value, str) or not 0 < len(value) <= MAX_ID_CHARS:
+            raise TokenInvalidError(
+                f"the token's {claim!r} claim must be 1-{MAX_ID_CHARS} characters"
+            )
+    name = payload.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
+        raise TokenInvalidError(f"the token's display name must be 1-{MAX_NAME_CHARS} characters")
+    try:
+        AccountRole(payload.get("role"))
+    except ValueError:
+        raise TokenInvalidError("the token's role is not an account role") from None
+
+
+class Argon2PasswordHasher:
+    """A :class:`rooms.login.PasswordHasher` with argon2id (RFC 9106).
+
+    The default parameters are RFC 9106's second recommendation (64 MiB, 3 passes),
+    tuned for a server that hashes on login only; tests pass cheaper ones.
+    """
+
+    def __init__(self, parameters: argon2.Parameters | None = None) -> None:
+        self._hasher = argon2.PasswordHasher.from_parameters(
+            parameters or argon2.profiles.RFC_9106_LOW_MEMORY
         )
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except argon2.exceptions.VerificationError:
+            return False
+        except argon2.exceptions.InvalidHashError:
+            # A corrupt stored hash must not let anyone in, nor take the server down.
+            return False
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aiohttp import StreamReader
 
-from imaging import Volume, read_ct_volume
+from imaging import Volume, read_ct_volume, volume_bytes
 
 from .errors import PayloadTooLargeError, StudyNotFoundError
 
@@ -27,6 +27,7 @@ class StudyLibrary:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._volumes: dict[tuple[str, str], Volume] = {}
+        self._compressed: dict[tuple[str, str], bytes] = {}
 
     async def ingest(self, consultation_id: str, body: StreamReader, limit: int) -> Volume:
         """Read one upload (a DICOM file or a zip of one series) into a volume."""
@@ -53,6 +54,7 @@ class StudyLibrary:
             if staging.exists():
                 await asyncio.to_thread(shutil.rmtree, staging)
         self._volumes[(consultation_id, volume.series_uid)] = volume
+        self._compressed.pop((consultation_id, volume.series_uid), None)
         return volume
 
     async def volume(self, consultation_id: str, series_uid: str) -> Volume:
@@ -64,6 +66,15 @@ class StudyLibrary:
                 raise StudyNotFoundError("this consultation has no such series")
             self._volumes[key] = await asyncio.to_thread(read_ct_volume, [folder / "upload"])
         return self._volumes[key]
+
+    async def volume_data(self, consultation_id: str, series_uid: str) -> bytes:
+        """The series' HU as zlib-compressed int16, compressed once (about a second for
+        300 slices) in a worker thread, then served from memory to every client."""
+        key = (consultation_id, series_uid)
+        if key not in self._compressed:
+            volume = await self.volume(consultation_id, series_uid)
+            self._compressed[key] = await asyncio.to_thread(volume_bytes, volume)
+        return self._compressed[key]
 
     def series_uids(self, consultation_id: str) -> list[str]:
         folder = self.root / consultation_id
