@@ -39,11 +39,15 @@ from .recording import (
 from .role import Role
 from .store import ConsultationStore
 from .timeline import TimelineEntry, TimelineWriter, chain_breaks, read_timeline
+from .workflow import Workflow
+from .workflow_errors import ConsultationConsentMissingError
+from .workflow_store import WorkflowStore
 
 __all__ = [
     "AlreadyJoinedError",
     "ChatMessage",
     "Consultation",
+    "ConsultationConsentMissingError",
     "ConsultationEndedError",
     "ConsultationFullError",
     "ConsultationLimits",
@@ -67,6 +71,8 @@ __all__ = [
     "TimelineEntry",
     "TimelineWriter",
     "Verification",
+    "Workflow",
+    "WorkflowStore",
     "chain_breaks",
     "check_consultation_id",
     "file_sha256",

@@ -13,12 +13,15 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from rooms.account import Account, AccountRequest, AccountRole
 from rooms.directory import create_account
 from rooms.institution import Institution, InstitutionLevel, InstitutionRequest
 from rooms.login import PasswordHasher
 from rooms.record_id import new_record_id
+from rooms.sql_store import open_sql_store
 from rooms.workflow_errors import InvalidStateError
 from rooms.workflow_store import WorkflowStore
 
@@ -100,7 +103,10 @@ async def seed_dev(
     store: WorkflowStore, hasher: PasswordHasher, secret: str
 ) -> list[DevCredential]:
     """Demo institutions (a village clinic, a county hospital, a tertiary hospital) and one
-    account of each role; what exists already is kept. The credentials, to print."""
+    account of each role; what exists already is kept. The credentials, to print.
+
+    The passwords derive from ``secret`` (the data folder's dev key): replacing that key
+    but keeping the database leaves the old passwords in force; remove the whole folder."""
     existing = {i.name: i for i in await store.list_institutions()}
     institutions: list[Institution] = []
     for name, level in _DEV_INSTITUTIONS:
@@ -120,3 +126,26 @@ async def seed_dev(
             await create_account(store, hasher, request, new_record_id("acct"), _now_ms())
         credentials.append(DevCredential(login, password, role, real_name, institution.name))
     return credentials
+
+
+async def create_first_admin_at(
+    store_url: str, data_dir: Path, hasher: PasswordHasher, **details: Any
+) -> Account:
+    """:func:`create_first_admin` on the store at ``store_url`` (opened and closed here),
+    for the ``mdt-server create-admin`` command."""
+    store = await open_sql_store(store_url, data_dir)
+    try:
+        return await create_first_admin(store, hasher, **details)
+    finally:
+        await store.close()
+
+
+async def seed_dev_at(
+    store_url: str, data_dir: Path, hasher: PasswordHasher, secret: str
+) -> list[DevCredential]:
+    """:func:`seed_dev` on the store at ``store_url`` (opened and closed here), for ``--dev``."""
+    store = await open_sql_store(store_url, data_dir)
+    try:
+        return await seed_dev(store, hasher, secret)
+    finally:
+        await store.close()

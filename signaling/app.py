@@ -12,9 +12,9 @@ from aiohttp import web
 from media import Engine, EngineOptions, IceServer, VideoCodec
 from rooms import ConsultationLimits, MemoryConsultationStore
 
+from .access_api import WorkflowHost, WorkflowOptions
 from .api import add_routes, error_middleware
-from .app_keys import AUDIT, AUTHORITY, ENGINE, EXPORTER, HUB, SETTINGS, STORE, STUDIES
-from .audit_log import FileAuditLog
+from .app_keys import AUTHORITY, ENGINE, EXPORTER, HUB, SETTINGS, STORE, STUDIES
 from .auth import TokenAuthority
 from .config import Settings
 from .export import Exporter
@@ -26,6 +26,7 @@ from .recording import recover_interrupted
 from .recording_api import add_recording_routes
 from .studies import StudyLibrary
 from .studies_api import add_study_routes
+from .workflow_api import add_workflow_routes
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -77,12 +78,25 @@ def create_app(settings: Settings) -> web.Application:
     app[STORE] = store
     app[HUB] = hub
     app[STUDIES] = studies
-    app[AUDIT] = FileAuditLog(Path(settings.server.data_dir) / "audit.jsonl")
     app[EXPORTER] = Exporter(Path(settings.server.data_dir) / "exports")
     app.cleanup_ctx.append(_media_lifetime)
     add_routes(app)
     add_recording_routes(app)
     add_study_routes(app)
+    add_workflow_routes(
+        app,
+        WorkflowHost(
+            WorkflowOptions(
+                data_dir=Path(settings.server.data_dir),
+                public_url=settings.server.public_url,
+                store_url=settings.store.url,
+                access_token_ttl_s=settings.auth.access_token_ttl_s,
+                join_link_ttl_s=settings.auth.join_link_ttl_s,
+                max_upload_bytes=settings.limits.upload_bytes,
+            ),
+            authority,
+        ),
+    )
     add_pages(app)
     return app
 

@@ -7,7 +7,6 @@ from aiohttp import web
 from media import Engine
 from rooms import ConsultationStore
 
-from .audit_log import AuditLog
 from .auth import TokenAuthority
 from .config import Settings
 from .export import Exporter
@@ -19,6 +18,5 @@ AUTHORITY = web.AppKey("authority", TokenAuthority)
 ENGINE = web.AppKey("engine", Engine)
 STORE = web.AppKey("store", ConsultationStore)
 HUB = web.AppKey("hub", Hub)
-AUDIT = web.AppKey("audit", AuditLog)
 EXPORTER = web.AppKey("exporter", Exporter)
 STUDIES = web.AppKey("studies", StudyLibrary)

@@ -121,7 +121,7 @@ class TokenAuthority:
 
     def verify(self, token: object) -> Grant:
         """The grant of a genuine, unexpired join token; a named error otherwise."""
-        payload = self._decode(token, _REQUIRED_CLAIMS)
+        payload = self._decode(token, _REQUIRED_CLAIMS, "ask for a new join link")
         if payload.get("typ", JOIN_TOKEN) != JOIN_TOKEN:
             raise TokenInvalidError("this is not a consultation join token")
         grant = _check_claims(payload)
@@ -162,7 +162,7 @@ class TokenAuthority:
 
     def verify_access(self, token: object) -> AccessGrant:
         """The grant of a genuine, unexpired access token; a named error otherwise."""
-        payload = self._decode(token, _REQUIRED_ACCESS_CLAIMS)
+        payload = self._decode(token, _REQUIRED_ACCESS_CLAIMS, "refresh it or log in again")
         if payload["typ"] != ACCESS_TOKEN:
             raise TokenInvalidError("this is not an access token; log in to get one")
         _check_access_claims(payload)
@@ -176,8 +176,9 @@ class TokenAuthority:
             token_id=payload["jti"],
         )
 
-    def _decode(self, token: object, required: tuple[str, ...]) -> dict[str, Any]:
-        """The claims of a genuine, unexpired token of either kind."""
+    def _decode(self, token: object, required: tuple[str, ...], renew: str) -> dict[str, Any]:
+        """The claims of a genuine, unexpired token of either kind; ``renew`` tells an
+        expired token's holder what to do."""
         if token is None or token == "":
             raise TokenMissingError("a token is required")
         if not isinstance(token, str):
@@ -208,7 +209,7 @@ class TokenAuthority:
         if not isinstance(payload["jti"], str):
             raise TokenInvalidError("the token's 'jti' claim must be a string")
         if payload["exp"] <= self._clock_s():
-            raise TokenExpiredError("the token has expired; ask for a new join link")
+            raise TokenExpiredError(f"the token has expired; {renew}")
         return payload
 
 
@@ -240,7 +241,7 @@ def _check_access_claims(payload: dict[str, Any]) -> None:
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
         raise TokenInvalidError(f"the token's display name must be 1-{MAX_NAME_CHARS} characters")
     try:
-        AccountRole(payload.get("role"))
+        AccountRole(str(payload.get("role")))
     except ValueError:
         raise TokenInvalidError("the token's role is not an account role") from None
 

@@ -7,9 +7,11 @@ Responses carry patient data to callers the workflow admitted (and audited), wit
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 import secrets
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -153,23 +155,32 @@ async def upload_attachment(request: web.Request) -> web.Response:
     incoming.mkdir(parents=True, exist_ok=True)
     temp = incoming / f"{secrets.token_hex(8)}.part"
     try:
-        size, head, digest = 0, b"", hashlib.sha256()
-        with temp.open("wb") as handle:
-            while chunk := await part.read_chunk(_CHUNK_BYTES):
-                size += len(chunk)
-                if size > found.options.max_upload_bytes:
-                    raise AttachmentTooLargeError(
-                        f"attachments are limited to {found.options.max_upload_bytes} bytes"
-                    )
-                head = (head + chunk)[:SNIFF_BYTES]
-                digest.update(chunk)
-                handle.write(chunk)
+        size, head, sha256 = await _receive(part, temp, found.options.max_upload_bytes)
         kind = _checked_kind(head, part.headers.get("Content-Type", ""))
-        upload = Upload(temp, kind, size, digest.hexdigest(), name)
+        upload = Upload(temp, kind, size, sha256, name)
         attachment = await found.workflow.add_file(actor, _case_id(request), upload)
     finally:
         temp.unlink(missing_ok=True)
     return private_json(attachment_json(attachment), 201)
+
+
+async def _receive(part: BodyPartReader, path: Path, limit: int) -> tuple[int, bytes, str]:
+    """Stream the part into ``path`` (created owner-only: it is patient data), refusing it
+    past ``limit`` bytes; its size, first bytes and SHA-256. Disk writes run in a thread."""
+    size, head, digest = 0, b"", hashlib.sha256()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    handle = await asyncio.to_thread(lambda: os.fdopen(os.open(path, flags, 0o600), "wb"))
+    try:
+        while chunk := await part.read_chunk(_CHUNK_BYTES):
+            size += len(chunk)
+            if size > limit:
+                raise AttachmentTooLargeError(f"attachments are limited to {limit} bytes")
+            head = (head + chunk)[:SNIFF_BYTES]
+            digest.update(chunk)
+            await asyncio.to_thread(handle.write, chunk)
+    finally:
+        await asyncio.to_thread(handle.close)
+    return size, head, digest.hexdigest()
 
 
 def _checked_kind(head: bytes, declared: str) -> AttachmentKind:

@@ -8,6 +8,8 @@ data folder; ``mdt-server serve --config FILE`` runs a configured node;
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import logging
 import os
 import sys
@@ -19,10 +21,12 @@ from typing import Any
 from aiohttp import web
 
 from imaging import ImagingError, inspect_paths, reports_json
-from rooms import Role, read_manifest, verify_recording
+from rooms import Role, RoomsError, read_manifest, verify_recording
+from rooms.institution import InstitutionLevel
 
+from .admin import create_first_admin_at, seed_dev_at
 from .app import create_app
-from .auth import TokenAuthority
+from .auth import Argon2PasswordHasher, TokenAuthority
 from .config import Settings, load_settings
 from .errors import ConfigError, SignalingError
 from .recording_api import RECORDING_ID
@@ -34,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (ConfigError, SignalingError, ValueError) as exc:
+    except (ConfigError, SignalingError, RoomsError, ValueError) as exc:
         print(f"mdt-server: {exc}", file=sys.stderr)
         return 2
 
@@ -74,6 +78,16 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     inspect.add_argument("--json", action="store_true", help="one JSON array")
     inspect.set_defaults(run=_inspect_series)
+
+    admin = commands.add_parser(
+        "create-admin", help="create the first institution and its administrator"
+    )
+    _settings_flags(admin)
+    admin.add_argument("--institution", required=True, help="the institution's name")
+    admin.add_argument("--level", required=True, choices=[lv.value for lv in InstitutionLevel])
+    admin.add_argument("--login", required=True)
+    admin.add_argument("--name", required=True, help="the administrator's real name")
+    admin.set_defaults(run=_create_admin)
 
     check = commands.add_parser("check-config", help="validate the configuration and exit")
     _settings_flags(check)
@@ -119,7 +133,18 @@ def _serve(args: argparse.Namespace) -> int:
     )
     app = create_app(settings)
     if getattr(args, "dev", False):
+        credentials = asyncio.run(
+            seed_dev_at(
+                settings.store.url,
+                Path(settings.server.data_dir),
+                Argon2PasswordHasher(),
+                settings.auth.secret,
+            )
+        )
         print(f"mdt-server (dev) on {settings.server.public_url}", flush=True)
+        print("  dev accounts (role, login, password, who):", flush=True)
+        for credential in credentials:
+            print(credential.line(), flush=True)
         print(
             "  join link: mdt-server dev-link --consultation demo --name 'Dr Li' --role expert",
             flush=True,
@@ -190,6 +215,29 @@ def _inspect_series(args: argparse.Namespace) -> int:
     else:
         for report in reports:
             print(report.line())
+    return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    # The password never appears in the process list or the shell history.
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    account = asyncio.run(
+        create_first_admin_at(
+            settings.store.url,
+            Path(settings.server.data_dir),
+            Argon2PasswordHasher(),
+            institution_name=args.institution,
+            institution_level=InstitutionLevel(args.level),
+            login=args.login,
+            real_name=args.name,
+            password=password,
+        )
+    )
+    print(f"administrator {account.login} created")
     return 0
 
 

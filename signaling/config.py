@@ -58,6 +58,17 @@ class AuthConfig:
     """Lifetime of a token issued for a session, in seconds."""
     join_link_ttl_s: int = 86400
     """Lifetime of the token inside a join link, in seconds."""
+    access_token_ttl_s: int = 900
+    """Lifetime of an account's access token after login (a refresh token renews it)."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Durable records: accounts, referrals, consents, opinions, the audit log."""
+
+    url: str = ""
+    """Empty: SQLite at ``<data_dir>/mdt.sqlite3``; or ``postgresql://user:pw@host/db``
+    (``sqlite:///PATH`` also works). Migrations run at start-up."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,8 @@ class Settings:
     """``[server]``"""
     auth: AuthConfig = field(default_factory=AuthConfig)
     """``[auth]``"""
+    store: StoreConfig = field(default_factory=StoreConfig)
+    """``[store]``"""
     media: MediaConfig = field(default_factory=MediaConfig)
     """``[media]``"""
     limits: LimitsConfig = field(default_factory=LimitsConfig)
@@ -223,7 +236,13 @@ def check_settings(settings: Settings) -> None:
             f"auth.secret must be at least {MIN_SECRET_BYTES} bytes "
             "(or run with --dev to generate one)"
         )
-    for key in ("token_ttl_s", "join_link_ttl_s"):
+    if settings.store.url and urlsplit(settings.store.url).scheme not in (
+        "postgresql",
+        "postgres",
+        "sqlite",
+    ):
+        raise ConfigError("store.url must be empty, sqlite:///PATH or postgresql://...")
+    for key in ("token_ttl_s", "join_link_ttl_s", "access_token_ttl_s"):
         if getattr(auth, key) <= 0:
             raise ConfigError(f"auth.{key} must be positive")
     for address in media.host_addresses:

@@ -7,6 +7,10 @@ consents Consent resources, the 会诊意见 a Composition (LOINC 11488-4 Consul
 each recording a DocumentReference, and the signature a Provenance. Resources refer
 to each other by ``urn:uuid:`` full URLs derived from the record ids, so an export of
 the same case always has the same ids.
+
+The tests validate every resource with ``fhir.resources`` 6.4.0, the last release whose
+models are FHIR R4 (4.0.1): 6.5 moved to R4B (4.3.0), and 7+ default to R5 with only an
+R4B sub-package.
 """
 
 from __future__ import annotations
@@ -368,7 +372,7 @@ def _recording(
         f"{bundle.base_url}/api/consultations/{manifest.consultation_id}"
         f"/recordings/{manifest.recording_id}"
     )
-    content = [
+    content: list[Resource] = [
         {
             "attachment": {
                 "contentType": "application/json",

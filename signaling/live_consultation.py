@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from .errors import (
     InvalidPayloadError,
     NotJoinedYetError,
     NotRecordingError,
+    TokenExpiredError,
 )
 from .protocol import (
     ActiveSpeaker,
@@ -133,7 +135,7 @@ class LiveConsultation:
         # Membership changes and fan-out decisions happen one at a time per consultation.
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        router.create_audio_level_observer(self._on_speaker)
+        self._speaker_observer = router.create_audio_level_observer(self._on_speaker)
 
     @property
     def id(self) -> str:
@@ -146,6 +148,10 @@ class LiveConsultation:
 
     async def join(self, session: ClientSession) -> JoinReply:
         grant = session.grant
+        # The socket may have been opened (and its token checked) during the pre-call
+        # check, some time ago: the token must still be valid when the person joins.
+        if grant.expires_at_s <= time.time():
+            raise TokenExpiredError("the token has expired; ask for a new join link")
         replaced = self.sessions.get(grant.participant_id)
         if replaced is not None and replaced is not session:
             # The same person again (a reconnect, a second tab): the newest connection wins.
@@ -204,6 +210,11 @@ class LiveConsultation:
             video_codec=self.router.video_codec.value,
             recording=self.recording_info(),
             viewer=ViewerInfo.of(self.consultation.viewer),
+            active_speaker=(
+                speaker.app_data["participant_id"]
+                if (speaker := self._speaker_observer.speaker) is not None
+                else None
+            ),
         )
 
     # --- leaving (the one path) -------------------------------------------------

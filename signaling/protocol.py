@@ -439,6 +439,8 @@ class JoinReply:
     """Whether it is being recorded right now."""
     viewer: ViewerInfo
     """The shared CT view as it is now."""
+    active_speaker: str | None
+    """Who is speaking right now (later changes come as ``active-speaker``)."""
 
 
 @dataclass(frozen=True)

@@ -12,42 +12,33 @@ from pathlib import Path
 
 from aiohttp import web
 
-from rooms import NotPermittedError, read_manifest, read_timeline
+from rooms import Role, read_manifest, read_timeline
 from rooms.recording import MANIFEST, TIMELINE
 
 from .api import bearer_grant
-from .app_keys import AUDIT, EXPORTER, HUB
-from .audit_log import AuditEntry
+from .app_keys import EXPORTER, HUB
+from .consultation_access import consultation_grant
 from .errors import RecordingNotFoundError
 from .export import ExportJob
 
 #: Recording ids and file names are server-made; anything else never touches the disk.
+#: Who may review recordings: ``Role.may_review_recordings``.
+REVIEWERS = frozenset(r for r in Role if r.may_review_recordings)
 RECORDING_ID = re.compile(r"[0-9]{8}T[0-9]{6}-[0-9a-f]{8}")
 _FILE_NAME = re.compile(r"track-[0-9]{3}-(audio|video)\.webm")
 
 
-def _folder(request: web.Request, action: str, subject: str) -> Path:
+async def _folder(request: web.Request, action: str, subject: str) -> Path:
     """The recording folder the request names, if the caller may read it (audited)."""
     consultation_id = request.match_info["consultation_id"]
     recording_id = request.match_info.get("recording_id", "")
-    grant = bearer_grant(request)
-    entry = AuditEntry.now(
-        actor=grant.participant_id,
-        role=grant.role.value,
+    await consultation_grant(
+        request,
         action=action,
         object_type="recording",
-        object_id=f"{consultation_id}/{recording_id}/{subject}".rstrip("/"),
-        address=request.remote or "",
+        subject=f"{recording_id}/{subject}".strip("/"),
+        roles=REVIEWERS,
     )
-    audit = request.app[AUDIT]
-    try:
-        grant.check_consultation(consultation_id)
-        if not grant.role.may_review_recordings:
-            raise NotPermittedError(f"the role {grant.role.value!r} may not review recordings")
-    except Exception:
-        audit.record(entry.refused())
-        raise
-    audit.record(entry)
     root = request.app[HUB].recordings_root / consultation_id
     if not recording_id:
         return root
@@ -58,7 +49,7 @@ def _folder(request: web.Request, action: str, subject: str) -> Path:
 
 
 async def list_recordings(request: web.Request) -> web.Response:
-    root = _folder(request, "list", "")
+    root = await _folder(request, "list", "")
     manifests = [
         json.loads(read_manifest(folder).to_json())
         for folder in sorted(root.glob("*"))
@@ -68,19 +59,19 @@ async def list_recordings(request: web.Request) -> web.Response:
 
 
 async def manifest(request: web.Request) -> web.Response:
-    folder = _folder(request, "read", MANIFEST)
+    folder = await _folder(request, "read", MANIFEST)
     return web.json_response(json.loads(read_manifest(folder).to_json()))
 
 
 async def timeline(request: web.Request) -> web.Response:
-    folder = _folder(request, "read", TIMELINE)
+    folder = await _folder(request, "read", TIMELINE)
     entries = read_timeline(folder / TIMELINE)
     return web.json_response({"entries": [json.loads(e.to_line()) for e in entries]})
 
 
 async def media_file(request: web.Request) -> web.FileResponse:
     name = request.match_info["name"]
-    folder = _folder(request, "play", name)
+    folder = await _folder(request, "play", name)
     if not _FILE_NAME.fullmatch(name) or not (folder / name).is_file():
         raise RecordingNotFoundError("the recording has no such file")
     # FileResponse serves Range requests, so the review page can seek without downloading.
@@ -91,7 +82,7 @@ async def media_file(request: web.Request) -> web.FileResponse:
 
 
 async def start_export(request: web.Request) -> web.Response:
-    folder = _folder(request, "export", "")
+    folder = await _folder(request, "export", "")
     grant = bearer_grant(request)
     job = request.app[EXPORTER].start(
         folder, request.match_info["consultation_id"], folder.name, grant.participant_id
@@ -99,8 +90,8 @@ async def start_export(request: web.Request) -> web.Response:
     return web.json_response(job.describe(), status=202)
 
 
-def _job(request: web.Request, action: str) -> ExportJob:
-    _folder(request, action, f"export/{request.match_info['job_id'][:32]}")
+async def _job(request: web.Request, action: str) -> ExportJob:
+    await _folder(request, action, f"export/{request.match_info['job_id'][:32]}")
     job = request.app[EXPORTER].jobs.get(request.match_info["job_id"])
     if job is None or job.consultation_id != request.match_info["consultation_id"]:
         raise RecordingNotFoundError("there is no such export")
@@ -108,11 +99,11 @@ def _job(request: web.Request, action: str) -> ExportJob:
 
 
 async def export_status(request: web.Request) -> web.Response:
-    return web.json_response(_job(request, "read").describe())
+    return web.json_response((await _job(request, "read")).describe())
 
 
 async def export_file(request: web.Request) -> web.FileResponse:
-    job = _job(request, "download")
+    job = await _job(request, "download")
     if job.state != "done":
         raise RecordingNotFoundError("the export is not finished")
     return web.FileResponse(

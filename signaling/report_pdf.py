@@ -206,11 +206,11 @@ def case_report_pdf(
         if consent is None:
             report.fields([(title, "未记录 not recorded")])
             continue
-        c = consent.request
+        given = consent.request
         report.fields(
             [
-                (title, f"{c.giver_name}（{c.given_by.value}），{c.method.value}"),
-                ("签署时间 Obtained", _time(c.obtained_at_ms)),
+                (title, f"{given.giver_name}（{given.given_by.value}），{given.method.value}"),
+                ("签署时间 Obtained", _time(given.obtained_at_ms)),
                 (
                     "记录人 Recorded by",
                     f"{person(consent.recorded_by)}，{_time(consent.recorded_at_ms)}",
@@ -242,13 +242,13 @@ def case_report_pdf(
     if opinion is None:
         report.para("尚无会诊意见 No opinion yet.")
     else:
-        c = opinion.content
+        content = opinion.content
         report.fields(
             [
-                ("病情摘要与讨论 Summary", c.summary or "—"),
-                ("影像学意见 Imaging review", c.imaging_review or "—"),
-                ("会诊诊断意见 Diagnosis", c.diagnosis or "—"),
-                ("诊疗建议 Recommendations", c.recommendations or "—"),
+                ("病情摘要与讨论 Summary", content.summary or "—"),
+                ("影像学意见 Imaging review", content.imaging_review or "—"),
+                ("会诊诊断意见 Diagnosis", content.diagnosis or "—"),
+                ("诊疗建议 Recommendations", content.recommendations or "—"),
             ]
         )
         signature = opinion.signature

@@ -9,44 +9,21 @@ from __future__ import annotations
 from aiohttp import web
 
 from imaging import Orientation, extract, plane_count, render_png, volume_metadata
-from rooms import NotPermittedError, Role
 from rooms.viewer import SeriesExtent
 
-from .api import bearer_grant
-from .app_keys import AUDIT, HUB, SETTINGS, STUDIES
-from .audit_log import AuditEntry
-from .auth import Grant
+from .app_keys import HUB, SETTINGS, STUDIES
+from .consultation_access import CLINICIANS, EVERYONE, consultation_grant
 from .errors import InvalidPayloadError, PayloadTooLargeError, StudyNotFoundError
 
 #: Browsers cache series data: a series UID never names different pixels.
 CACHE = "private, max-age=86400, immutable"
 
 
-def _grant(request: web.Request, action: str, subject: str, roles: set[Role] | None) -> Grant:
-    consultation_id = request.match_info["consultation_id"]
-    grant = bearer_grant(request)
-    entry = AuditEntry.now(
-        actor=grant.participant_id,
-        role=grant.role.value,
-        action=action,
-        object_type="study",
-        object_id=f"{consultation_id}/{subject}".rstrip("/"),
-        address=request.remote or "",
-    )
-    try:
-        grant.check_consultation(consultation_id)
-        if roles is not None and grant.role not in roles:
-            raise NotPermittedError(f"the role {grant.role.value!r} may not {action} studies")
-    except Exception:
-        request.app[AUDIT].record(entry.refused())
-        raise
-    request.app[AUDIT].record(entry)
-    return grant
-
-
 async def upload(request: web.Request) -> web.Response:
     consultation_id = request.match_info["consultation_id"]
-    _grant(request, "upload", "", {Role.INVITING, Role.COORDINATOR, Role.EXPERT})
+    await consultation_grant(
+        request, action="upload", object_type="study", subject="", roles=CLINICIANS
+    )
     limit = request.app[SETTINGS].limits.upload_bytes
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLargeError(f"the upload is larger than the limit of {limit} bytes")
@@ -60,14 +37,18 @@ async def upload(request: web.Request) -> web.Response:
 
 async def metadata(request: web.Request) -> web.Response:
     uid = request.match_info["series_uid"]
-    _grant(request, "read", uid, None)
+    await consultation_grant(
+        request, action="read", object_type="study", subject=uid, roles=EVERYONE
+    )
     volume = await request.app[STUDIES].volume(request.match_info["consultation_id"], uid)
     return web.json_response(volume_metadata(volume), headers={"Cache-Control": CACHE})
 
 
 async def volume_data(request: web.Request) -> web.Response:
     uid = request.match_info["series_uid"]
-    _grant(request, "read", f"{uid}/volume", None)
+    await consultation_grant(
+        request, action="read", object_type="study", subject=f"{uid}/volume", roles=EVERYONE
+    )
     body = await request.app[STUDIES].volume_data(request.match_info["consultation_id"], uid)
     return web.Response(
         body=body,
@@ -78,7 +59,9 @@ async def volume_data(request: web.Request) -> web.Response:
 
 async def plane_png(request: web.Request) -> web.Response:
     uid = request.match_info["series_uid"]
-    _grant(request, "read", f"{uid}/plane", None)
+    await consultation_grant(
+        request, action="read", object_type="study", subject=f"{uid}/plane", roles=EVERYONE
+    )
     volume = await request.app[STUDIES].volume(request.match_info["consultation_id"], uid)
     try:
         orientation = Orientation(request.match_info["orientation"])

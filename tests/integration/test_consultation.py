@@ -194,6 +194,7 @@ async def test_mute_state_and_the_active_speaker_reach_the_others(server: Runnin
         await wait_until(lambda: speaker(first) == speaker(second) == "p2", 10, "p2 speaking")
         late = make_peer(server, 3)
         await late.join()
+        assert late.joined["active_speaker"] == "p2"  # a late joiner sees who speaks
         assert {p["participant_id"]: p["audio_muted"] for p in late.joined["participants"]} == {
             "p1": False,
             "p2": True,
@@ -203,3 +204,17 @@ async def test_mute_state_and_the_active_speaker_reach_the_others(server: Runnin
     finally:
         for p in (first, second):
             await p.close()
+
+
+async def test_a_token_that_expires_between_connecting_and_joining_cannot_join(
+    server: RunningServer,
+) -> None:
+    token = server.token("mdt-1", "p1", NAMES[1], ttl_s=2)
+    peer = SignalingPeer(server.url, token, 1)
+    try:
+        await peer.connect()
+        await asyncio.sleep(2.2)
+        reply = await peer.sio.call("join", {})
+        assert reply["ok"] is False and reply["error"]["code"] == "token-expired"
+    finally:
+        await peer.close()

@@ -12,7 +12,6 @@ import aiohttp
 import av
 
 from rooms import Role, TimelineWriter, read_manifest, verify_recording
-from signaling.app_keys import AUDIT
 from tests.integration.test_consultation import NAMES, decoding
 from tests.support.identity_media import FPS, read_identity_frame
 from tests.support.media_peer import wait_until
@@ -237,7 +236,7 @@ async def test_recordings_are_served_to_clinicians_only_and_every_access_is_audi
         assert (await get(base, elsewhere)).status == 403
         missing = await get(f"{base}/{recording_id}/files/..%2Fmanifest.json", expert)
         assert missing.status == 404
-    audit = [(e.actor, e.action, e.outcome) for e in server.app[AUDIT].entries()]
+    audit = [(e.actor_id, e.action, e.outcome) for e in await server.audit()]
     assert ("p3", "play", "allowed") in audit
     assert ("p4", "play", "refused") in audit
     assert audit.count(("p3", "list", "refused")) == 2
@@ -309,5 +308,5 @@ async def test_an_export_composes_the_grid_and_sound_in_the_background(
         tile = middle[200:500, left + 40 : left + 380]
         assert tile.std() > 40, "a camera tile is empty"
     assert loudness > 0.1
-    audit = [(e.actor, e.action, e.outcome) for e in server.app[AUDIT].entries()]
+    audit = [(e.actor_id, e.action, e.outcome) for e in await server.audit()]
     assert ("p1", "export", "allowed") in audit and ("p4", "export", "refused") in audit

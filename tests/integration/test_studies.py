@@ -14,7 +14,6 @@ import pydicom
 import pytest
 
 from rooms import Role
-from signaling.app_keys import AUDIT
 from tests.imaging.phantom import MARKER_SLICE, make_phantom, write_series
 from tests.integration.test_consultation import make_peer
 from tests.support.media_peer import wait_until
@@ -119,7 +118,7 @@ async def test_an_uploaded_series_is_shown_fetched_once_and_measured_by_the_serv
     finally:
         for p in (presenter, follower):
             await p.close()
-    audit = [(e.actor, e.action, e.object_type) for e in server.app[AUDIT].entries()]
+    audit = [(e.actor_id, e.action, e.object_type) for e in await server.audit()]
     assert ("p1", "upload", "study") in audit and ("p2", "read", "study") in audit
 
 
@@ -180,5 +179,5 @@ async def test_bad_uploads_get_their_reason_and_leave_nothing_behind(
     assert (status, reply["error"]["code"]) == (403, "not-permitted")
 
     assert studies_left(server) == []
-    refused = [e for e in server.app[AUDIT].entries() if e.outcome == "refused"]
-    assert {e.actor for e in refused} == {"p1", "p9"}
+    refused = [e for e in await server.audit() if e.outcome == "refused"]
+    assert {e.actor_id for e in refused} == {"p1", "p9"}

@@ -12,6 +12,8 @@ from typing import Any
 from aiohttp import web
 
 from rooms import Role
+from rooms.audit import AuditQuery, AuditRecord
+from signaling.access_api import WORKFLOW
 from signaling.app import create_app
 from signaling.app_keys import AUTHORITY, HUB
 from signaling.auth import TokenAuthority
@@ -56,6 +58,11 @@ class RunningServer:
     @property
     def hub(self) -> Hub:
         return self.app[HUB]
+
+    async def audit(self) -> list[AuditRecord]:
+        """The durable audit trail, oldest first."""
+        store = self.app[WORKFLOW].services.store
+        return await store.search_audit(AuditQuery(limit=1000))
 
     def token(
         self,

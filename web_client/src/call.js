@@ -4,9 +4,9 @@
  *
  * Phases: `connecting` → `joined` ⇄ `reconnecting`, and the ends `left`, `replaced`
  * (the same person joined from another window) and `failed` (a refused reconnect,
- * e.g. an expired link). Events: `phase` (phase, detail), `tracks` (the receive
- * connection's tracks by mid), `media` (own mute/share state changed), `notice`
- * ({key, params}: something to tell the user briefly).
+ * e.g. an expired link), or `closed` (dropped after a failed start). Events: `phase`
+ * (phase, detail), `tracks` (the receive connection's tracks by mid), `media` (own
+ * mute or share state changed).
  *
  * A rejoin closes both peer connections, joins again (over a new socket the server
  * replaces the old session; over the same socket it leaves first) and publishes the
@@ -20,15 +20,16 @@ import { Roster } from "./roster.js";
 import { ClientEvent, ServerEvent, Signaling, SignalingError } from "./signaling.js";
 import { Subscriber } from "./subscriber.js";
 
-/** Error codes after which trying again cannot help. */
-const FATAL_CODES = new Set([
-  "token-expired",
-  "token-invalid",
-  "token-missing",
-  "wrong-consultation",
-  "consultation-ended",
-  "consultation-full",
-]);
+/**
+ * Failures worth trying again after a pause: no answer in time, no connection, a
+ * server error, a session the server dropped meanwhile. Anything else (an expired
+ * link, a full or ended consultation) ends the call on a page that says why.
+ */
+const TRANSIENT_CODES = new Set(["timeout", "not-connected", "internal-error", "not-joined", "media-closed"]);
+
+function isTransient(error) {
+  return !(error instanceof SignalingError) || TRANSIENT_CODES.has(error.code);
+}
 
 const RETRY_DELAY_MS = 2000;
 
@@ -48,6 +49,7 @@ export class Call extends Emitter {
   #rejoining = false;
   #rejoinAgain = false;
   #retryTimer = 0;
+  #over = false;
   #offMedia;
 
   /**
@@ -102,8 +104,29 @@ export class Call extends Emitter {
     performance.mark("mdt:join-clicked");
     await this.#signaling.open();
     performance.mark("mdt:socket-connected");
-    await this.#join();
+    // A rejoin asked for meanwhile (a media connection failed already) waits for this join.
+    this.#rejoining = true;
+    let failure = null;
+    try {
+      await this.#join();
+    } catch (error) {
+      failure = error;
+    } finally {
+      this.#rejoining = false;
+    }
+    if (failure) {
+      if (!isTransient(failure)) throw failure;
+      // A slow or restarting server: keep the call screen and try again.
+      console.warn("[Call] the join failed; trying again", failure.code ?? failure, failure.message);
+      this.rejoin(`join failed: ${failure.code ?? failure.name}`);
+      return;
+    }
     performance.mark("mdt:published");
+    if (this.#rejoinAgain) {
+      this.#rejoinAgain = false;
+      this.rejoin("lost during the join");
+      return;
+    }
     this.#setPhase("joined", { reconnected: false });
   }
 
@@ -203,7 +226,7 @@ export class Call extends Emitter {
       this.#setPhase("joined", { reconnected: true });
     } catch (error) {
       if (this.#isOver()) return;
-      if (error instanceof SignalingError && FATAL_CODES.has(error.code)) {
+      if (!isTransient(error)) {
         this.#end("failed", { error });
         return;
       }
@@ -250,13 +273,15 @@ export class Call extends Emitter {
     this.#buffered = [];
     let reply;
     try {
+      // From here the server may hold a session for this socket (even if the reply
+      // never arrives): a later rejoin on the same socket leaves it first.
+      this.#joinedOnSocket = true;
       reply = await this.#signaling.request(ClientEvent.JOIN);
     } catch (error) {
       this.#buffering = false;
       this.#buffered = [];
       throw error;
     }
-    this.#joinedOnSocket = true;
     performance.mark("mdt:join-reply");
     this.roster.reset(reply);
     const iceServers = reply.ice_servers.map(({ urls, username, credential }) => ({
@@ -279,7 +304,9 @@ export class Call extends Emitter {
     for (const [name, payload] of this.#buffered.splice(0)) this.#handle(name, payload);
     this.emit("tracks", subscriber.tracks);
     await this.#publish(iceServers);
-    if (this.#media.audioMuted || this.#media.videoMuted) await this.#sendMediaState();
+    if (this.#media.audioMuted || this.#media.videoMuted || !this.#media.audioTrack) {
+      await this.#sendMediaState();
+    }
   }
 
   async #publish(iceServers) {
@@ -302,7 +329,11 @@ export class Call extends Emitter {
 
   async #sendMediaState() {
     if (!this.#signaling.connected || !this.#joinedOnSocket || !this.mayPublish) return;
-    const state = { audio_muted: this.#media.audioMuted, video_muted: this.#media.videoMuted };
+    // Without a microphone this person is as good as muted: the others see it so.
+    const state = {
+      audio_muted: this.#media.audioMuted || !this.#media.audioTrack,
+      video_muted: this.#media.videoMuted,
+    };
     await this.#signaling.request(ClientEvent.MEDIA_STATE, state);
     const self = this.roster.self;
     if (self) this.roster.upsert({ ...self, ...state });
@@ -346,7 +377,6 @@ export class Call extends Emitter {
         if (!isSelf) roster.remove(payload.participant_id);
         break;
       case ServerEvent.ACTIVE_SPEAKER:
-        console.info("DBG speaker", JSON.stringify(payload), performance.now());
         roster.setSpeaker(payload.participant_id ?? null);
         break;
       case ServerEvent.CHAT:
@@ -378,10 +408,12 @@ export class Call extends Emitter {
   }
 
   #isOver() {
-    return ["left", "replaced", "failed", "closed"].includes(this.phase);
+    return this.#over;
   }
 
   #end(phase, detail = {}) {
+    if (this.#over) return;
+    this.#over = true; // First: closing the socket below must not start a rejoin.
     clearTimeout(this.#retryTimer);
     this.#closeConnections();
     this.#signaling.close();

@@ -10,7 +10,7 @@ export class Controls {
     this.#i18n = i18n;
     this.mute = this.#button("mute-button", onMute);
     this.camera = this.#button("camera-button", onCamera);
-    this.share = this.#button("share-button", onShare, "control--wide-only");
+    this.share = this.#button("share-button", onShare);
     this.participants = this.#button("participants-button", onParticipants);
     this.chat = this.#button("chat-button", onChat);
     this.chatBadge = h("span", { class: "badge control__badge", hidden: true });

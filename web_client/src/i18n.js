@@ -25,9 +25,6 @@ const STRINGS = {
 
     "precall.heading": "加入会诊前的检查",
     "precall.subheading": "请确认摄像头、麦克风和网络正常，再加入会诊。",
-    "precall.consultation": "会诊",
-    "precall.you": "您的身份",
-    "precall.institution": "所在机构",
     "precall.expires": "链接有效期至 {time}",
     "precall.camera": "摄像头",
     "precall.microphone": "麦克风",
@@ -61,7 +58,6 @@ const STRINGS = {
     "precall.privacy": "会诊中的音视频和聊天内容属于患者诊疗信息，请在安静、私密的环境中参加。",
 
     "call.present": "{n} 人参会",
-    "call.you": "我",
     "control.mute": "静音",
     "control.unmute": "取消静音",
     "control.cameraOff": "关闭视频",
@@ -83,7 +79,6 @@ const STRINGS = {
     "tile.cameraOff": "摄像头已关闭",
     "tile.audioOnly": "仅语音",
     "tile.listenOnly": "仅收听",
-    "tile.speaking": "正在发言",
     "tile.connecting": "正在接收视频…",
     "quality.good": "连接良好",
     "quality.fair": "连接一般",
@@ -102,7 +97,6 @@ const STRINGS = {
     "participants.you": "（我）",
     "participants.muted": "已静音",
     "participants.cameraOff": "摄像头已关闭",
-    "participants.speaking": "正在发言",
 
     "banner.reconnecting": "正在重新连接…",
     "banner.reconnectingDetail": "网络恢复后会自动回到会诊，无需任何操作。",
@@ -148,9 +142,6 @@ const STRINGS = {
 
     "precall.heading": "Before you join",
     "precall.subheading": "Check your camera, microphone and network, then join the consultation.",
-    "precall.consultation": "Consultation",
-    "precall.you": "You are",
-    "precall.institution": "Institution",
     "precall.expires": "Link valid until {time}",
     "precall.camera": "Camera",
     "precall.microphone": "Microphone",
@@ -184,7 +175,6 @@ const STRINGS = {
     "precall.privacy": "The audio, video and chat of a consultation are patient information: take part from a quiet, private place.",
 
     "call.present": "{n} present",
-    "call.you": "You",
     "control.mute": "Mute",
     "control.unmute": "Unmute",
     "control.cameraOff": "Stop video",
@@ -206,7 +196,6 @@ const STRINGS = {
     "tile.cameraOff": "Camera off",
     "tile.audioOnly": "Audio only",
     "tile.listenOnly": "Listening only",
-    "tile.speaking": "Speaking",
     "tile.connecting": "Receiving video…",
     "quality.good": "Good connection",
     "quality.fair": "Fair connection",
@@ -225,7 +214,6 @@ const STRINGS = {
     "participants.you": " (you)",
     "participants.muted": "Muted",
     "participants.cameraOff": "Camera off",
-    "participants.speaking": "Speaking",
 
     "banner.reconnecting": "Reconnecting…",
     "banner.reconnectingDetail": "You will be back in the consultation as soon as the network returns; nothing to do.",

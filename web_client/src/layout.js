@@ -14,7 +14,8 @@ export function bestLayout(count, width, height, { gap = 12, aspect = TILE_ASPEC
     const byWidth = (width - gap * (cols - 1)) / cols;
     const byHeight = ((height - gap * (rows - 1)) / rows) * aspect;
     const tileWidth = Math.floor(Math.max(0, Math.min(byWidth, byHeight)));
-    if (tileWidth > best.tileWidth) best = { cols, rows, tileWidth };
+    // On a tie, more columns: side by side reads better on a landscape screen.
+    if (tileWidth >= best.tileWidth) best = { cols, rows, tileWidth };
   }
   return best;
 }

@@ -80,7 +80,9 @@ export class PrecallView {
             h("label", { class: "field" }, i18n.text(h("span", { class: "field__label" }), "precall.microphone"), this.micSelect),
           ),
         );
-    const expires = me.expires_at_s ? i18n.text(h("p", { class: "identity__expires" }), "precall.expires", { time: i18n.dateTime(me.expires_at_s * 1000) }) : null;
+    const expires = me.expires_at_s ? h("p", { class: "identity__expires" }) : null;
+    const renderExpiry = () => expires && i18n.text(expires, "precall.expires", { time: i18n.dateTime(me.expires_at_s * 1000) });
+    renderExpiry();
     const card = h(
       "section",
       { class: "precall__side card" },
@@ -113,7 +115,12 @@ export class PrecallView {
       // The fill keeps its colours where they are on the scale (green … red) and shows up to the level.
       this.meterFill.style.clipPath = `inset(0 ${(100 - level * 100).toFixed(1)}% 0 0)`;
     });
-    this.#offs.push(i18n.on("change", () => this.#renderDevices()));
+    this.#offs.push(
+      i18n.on("change", () => {
+        renderExpiry();
+        this.#renderDevices();
+      }),
+    );
   }
 
   /** Runs the checks; resolves when the user clicks Join (the media stays open for the call). */
@@ -121,7 +128,7 @@ export class PrecallView {
     const joined = new Promise((resolve) => (this.#resolve = resolve));
     this.#checkNetwork();
     if (this.observer) {
-      this.#setPreview("precall.observerNote");
+      this.#setPreview(null); // The note below says why there is no camera.
     } else {
       this.#setPreview("precall.cameraStarting");
       await this.#media.open();
@@ -161,6 +168,10 @@ export class PrecallView {
     this.video.srcObject = track ? new MediaStream([track]) : null;
     this.preview.dataset.video = track ? "on" : "off";
     if (statusKey) this.#i18n.text(this.previewStatus, statusKey);
+    else {
+      this.previewStatus.textContent = "";
+      delete this.previewStatus.dataset.i18n;
+    }
   }
 
   async #renderDevices() {

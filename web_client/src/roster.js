@@ -26,7 +26,9 @@ export class Roster extends Emitter {
     this.selfId = reply.self.participant_id;
     this.participants = new Map(reply.participants.map((p) => [p.participant_id, p]));
     this.participants.set(this.selfId, reply.self);
-    this.speakerId = null;
+    // The server reports the speaker when it changes; a reply that says who speaks now
+    // (not sent by every server version) saves a late joiner waiting for the next change.
+    this.speakerId = reply.active_speaker ?? null;
     this.chat = [];
     this.#messageIds.clear();
     for (const message of reply.chat) this.#remember(message);

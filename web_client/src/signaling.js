@@ -107,7 +107,10 @@ export class Signaling extends Emitter {
         offRefused();
         reject(error);
       });
-      this.#socket.connect();
+      // Only if not under way already: connect() on a socket whose engine is open but
+      // whose namespace CONNECT is still unanswered sends a second CONNECT, and the
+      // server then holds two sessions for one socket (requests went unanswered).
+      if (!this.#socket.active) this.#socket.connect();
     });
   }
 
