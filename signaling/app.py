@@ -17,6 +17,7 @@ from .api import add_routes, error_middleware
 from .app_keys import AUTHORITY, ENGINE, EXPORTER, HUB, SETTINGS, STORE, STUDIES
 from .auth import TokenAuthority
 from .config import Settings
+from .consent_gate import ConsentGate
 from .export import Exporter
 from .hub import Hub
 from .namespace import ConsultationNamespace, SocketNotifier
@@ -63,6 +64,17 @@ def create_app(settings: Settings) -> web.Application:
     )
     authority = TokenAuthority(settings.auth.secret)
     studies = StudyLibrary(Path(settings.server.data_dir) / "studies")
+    workflow = WorkflowHost(
+        WorkflowOptions(
+            data_dir=Path(settings.server.data_dir),
+            public_url=settings.server.public_url,
+            store_url=settings.store.url,
+            access_token_ttl_s=settings.auth.access_token_ttl_s,
+            join_link_ttl_s=settings.auth.join_link_ttl_s,
+            max_upload_bytes=settings.limits.upload_bytes,
+        ),
+        authority,
+    )
     hub = Hub(
         engine,
         store,
@@ -70,6 +82,7 @@ def create_app(settings: Settings) -> web.Application:
         [IceServerInfo(list(s.urls), s.username, s.credential) for s in media.ice_servers],
         recordings_root(settings),
         studies,
+        ConsentGate(workflow).recording_consent,
     )
     ConsultationNamespace(sio, hub, authority, settings.limits)
     app[SETTINGS] = settings
@@ -83,20 +96,7 @@ def create_app(settings: Settings) -> web.Application:
     add_routes(app)
     add_recording_routes(app)
     add_study_routes(app)
-    add_workflow_routes(
-        app,
-        WorkflowHost(
-            WorkflowOptions(
-                data_dir=Path(settings.server.data_dir),
-                public_url=settings.server.public_url,
-                store_url=settings.store.url,
-                access_token_ttl_s=settings.auth.access_token_ttl_s,
-                join_link_ttl_s=settings.auth.join_link_ttl_s,
-                max_upload_bytes=settings.limits.upload_bytes,
-            ),
-            authority,
-        ),
-    )
+    add_workflow_routes(app, workflow)
     add_pages(app)
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ class Hub:
         ice_servers: list[IceServerInfo],
         recordings_root: Path,
         studies: StudyLibrary,
+        recording_consent: Callable[[str], Awaitable[bool | None]],
     ) -> None:
         self.live: dict[str, LiveConsultation] = {}
         self._engine = engine
@@ -35,6 +37,7 @@ class Hub:
         self._ice_servers = ice_servers
         self.recordings_root = recordings_root
         self.studies = studies
+        self._recording_consent = recording_consent
         # Opening, joining into and closing a live consultation never interleave, so a
         # join cannot land in a consultation whose last participant is just closing it.
         self._lock = asyncio.Lock()
@@ -58,6 +61,7 @@ class Hub:
                     self._on_empty,
                     self.recordings_root,
                     self.studies,
+                    self._recording_consent,
                 )
                 self.live[consultation_id] = live
             reply = await live.join(session)

@@ -122,6 +122,7 @@ class LiveConsultation:
         on_empty: Callable[[LiveConsultation], Awaitable[None]],
         recordings_root: Path,
         studies: StudyLibrary,
+        recording_consent: Callable[[str], Awaitable[bool | None]],
     ) -> None:
         self.consultation = consultation
         self.router = router
@@ -131,6 +132,7 @@ class LiveConsultation:
         self._on_empty = on_empty
         self._recordings_root = recordings_root
         self._studies = studies
+        self._recording_consent = recording_consent
         self.recording: Recording | None = None
         # Membership changes and fan-out decisions happen one at a time per consultation.
         self._lock = asyncio.Lock()
@@ -412,7 +414,11 @@ class LiveConsultation:
 
     async def start_recording(self, session: ClientSession) -> RecordingInfo:
         session.joined()
-        self.consultation.check_may_record(session.participant_id)
+        if await self._recording_consent(self.id) is None:
+            # An ad-hoc consultation: the inviting doctor's flag in the call decides.
+            self.consultation.check_may_record(session.participant_id)
+        else:
+            self._check_controls_recording(session)
         if self.recording is not None:
             raise AlreadyRecordingError("the consultation is already being recorded")
         if self.router.video_codec is not VideoCodec.VP8:
@@ -436,12 +442,15 @@ class LiveConsultation:
         logger.info("%r: recording %s started", self, recording.id)
         return await self._announce_recording()
 
-    async def stop_recording(self, session: ClientSession) -> RecordingInfo:
+    def _check_controls_recording(self, session: ClientSession) -> None:
         participant = self.consultation.participant(session.participant_id)
         if not participant.role.may_control_recording:
             raise NotPermittedError(
                 "only the coordinator or the inviting doctor may start or stop recording"
             )
+
+    async def stop_recording(self, session: ClientSession) -> RecordingInfo:
+        self._check_controls_recording(session)
         if self.recording is None:
             raise NotRecordingError("the consultation is not being recorded")
         await self._stop_recording()

@@ -32,3 +32,50 @@ async def test_an_invited_experts_join_link_opens_the_consultation(tmp_path: Pat
             await client.disconnect()
         consultation = live.hub.live.get(link.body["consultation_id"])
         assert consultation is not None
+
+
+async def test_recording_a_referred_consultation_needs_the_recorded_consent(
+    tmp_path: Path,
+) -> None:
+    # The live server and the workflow API share one data folder, hence one SQLite store.
+    data = tmp_path / "data"
+    async with (
+        running_server(loopback_settings(data)) as live,
+        workflow_api(data, "", Clock(), live.authority) as api,
+    ):
+        case_id = await case_in_consultation(api)
+        links = {}
+        for who in ("coordinator", "doctor"):
+            reply = await api.call("POST", f"/api/referrals/{case_id}/consultation/join-link", who)
+            assert reply.status == 200, reply.body
+            links[who] = reply.body["token"]
+        clients = {}
+        for who, token in links.items():
+            client = socketio.AsyncClient(reconnection=False)
+            await client.connect(
+                live.url, auth={"token": token}, transports=["websocket"], wait_timeout=5
+            )
+            assert (await client.call("join", {}))["ok"]
+            clients[who] = client
+        try:
+            # The in-call flag does not replace the recorded consent of a referred case.
+            await clients["doctor"].call("recording-consent", {"granted": True})
+            refused = await clients["coordinator"].call("recording-start", {})
+            assert refused["error"]["code"] == "recording-consent-missing", refused
+            consent = {
+                "kind": "recording",
+                "given_by": "patient",
+                "giver_name": "张三",
+                "method": "written-form",
+                "obtained_at": "2026-03-02T15:35:00+08:00",
+            }
+            recorded = await api.call(
+                "POST", f"/api/referrals/{case_id}/consents", "doctor", json=consent
+            )
+            assert recorded.status == 201, recorded.body
+            started = await clients["coordinator"].call("recording-start", {})
+            assert started["ok"] and started["recording"], started
+            assert (await clients["coordinator"].call("recording-stop", {}))["ok"]
+        finally:
+            for client in clients.values():
+                await client.disconnect()
