@@ -91,7 +91,7 @@ def create_app(settings: Settings) -> web.Application:
     app[STORE] = store
     app[HUB] = hub
     app[STUDIES] = studies
-    app[EXPORTER] = Exporter(Path(settings.server.data_dir) / "exports")
+    app[EXPORTER] = Exporter(Path(settings.server.data_dir) / "exports", studies.root)
     app.cleanup_ctx.append(_media_lifetime)
     add_routes(app)
     add_recording_routes(app)

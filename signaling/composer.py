@@ -25,6 +25,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from imaging import ImagingError, Orientation, Volume, extract, plane_count, read_ct_volume, render
 from rooms import Manifest, RecordedFile, read_manifest, read_timeline
 from rooms.recording import TIMELINE
 
@@ -33,6 +34,7 @@ GRID_WIDTH = 848
 AUDIO_RATE = 48000
 FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 BACKGROUND = (24, 32, 40)
+TEXT = (220, 228, 236)
 TILE_BACKGROUND = (40, 52, 64)
 
 #: Renders the CT pane for a viewer state (a dict from the timeline) at a size.
@@ -100,23 +102,56 @@ def _viewer_states(folder: Path) -> list[tuple[int, dict[str, Any]]]:
     return states
 
 
-def text_pane(state: dict[str, Any] | None, size: tuple[int, int]) -> np.ndarray:
-    """The CT pane when no study can be rendered: what the view was, in words."""
-    image = Image.new("RGB", size, BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(FONT_PATH), 18)
-    if state is None or state.get("series_uid") is None:
-        lines = ["CT: 未打开影像 / no series shown"]
-    else:
+class CtPane:
+    """Renders the CT pane as the shared viewer showed it: the same series, plane, slice,
+    window and zoom, with the measurements; the study is read from the data folder."""
+
+    def __init__(self, studies: Path) -> None:
+        self._studies = studies
+        self._volumes: dict[str, Volume | None] = {}
+        self._font = ImageFont.truetype(str(FONT_PATH), 18)
+
+    def _volume(self, series_uid: str) -> Volume | None:
+        if series_uid not in self._volumes:
+            upload = self._studies / series_uid / "upload"
+            try:
+                self._volumes[series_uid] = read_ct_volume([upload]) if upload.is_file() else None
+            except ImagingError:
+                self._volumes[series_uid] = None
+        return self._volumes[series_uid]
+
+    def __call__(self, state: dict[str, Any] | None, size: tuple[int, int]) -> np.ndarray:
+        width, height = size
+        image = Image.new("RGB", size, BACKGROUND)
+        draw = ImageDraw.Draw(image)
+        volume = self._volume(state["series_uid"]) if state and state.get("series_uid") else None
+        if state is None or volume is None:
+            draw.text((16, 16), "CT: 未打开影像 / no series shown", font=self._font, fill=TEXT)
+            return np.asarray(image)
+        plane = extract(volume, Orientation(state["plane"]), state["index"])
+        grey = render(plane, state["window_center"], state["window_width"])
+        scale = min(width / grey.shape[1], (height - 120) / grey.shape[0]) * state["zoom"]
+        picture = Image.fromarray(grey).resize(
+            (max(1, int(grey.shape[1] * scale)), max(1, int(grey.shape[0] * scale)))
+        )
+        image.paste(picture.convert("RGB"), ((width - picture.width) // 2, 60))
         lines = [
-            f"CT {state['plane']} #{state['index'] + 1}",
+            f"CT {state['plane']} {state['index'] + 1}/{plane_count(volume, plane.orientation)}",
             f"W {state['window_width']:.0f} / L {state['window_center']:.0f}",
-            f"zoom {state['zoom']:.1f}",
         ]
-        lines += [_measurement_text(m) for m in state.get("measurements", [])]
-    for n, line in enumerate(lines):
-        draw.text((16, 16 + 28 * n), line, font=font, fill=(220, 228, 236))
-    return np.asarray(image)
+        lines += [
+            _measurement_text(m)
+            for m in state.get("measurements", [])
+            if m["plane"] == state["plane"] and m["index"] == state["index"]
+        ]
+        for n, line in enumerate(lines):
+            draw.text(
+                (16, height - 56 + 24 * n - 24 * max(0, len(lines) - 2)),
+                line,
+                font=self._font,
+                fill=TEXT,
+            )
+        return np.asarray(image)
 
 
 def _measurement_text(measurement: dict[str, Any]) -> str:
@@ -129,7 +164,7 @@ def _measurement_text(measurement: dict[str, Any]) -> str:
 def compose(
     folder: Path,
     output: Path,
-    render_pane: PaneRenderer = text_pane,
+    render_pane: PaneRenderer,
     progress: Callable[[float], None] = lambda _: None,
 ) -> Path:
     """Write ``output`` (WebM, VP8 + Opus) for the sealed recording in ``folder``."""
@@ -233,12 +268,14 @@ def _encode_audio(container: Any, stream: Any, samples: np.ndarray) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, help="the sealed recording's folder")
     parser.add_argument("output", type=Path)
+    parser.add_argument("--studies", type=Path, required=True, help="the consultation's studies")
     args = parser.parse_args()
     compose(
         args.folder,
         args.output,
+        CtPane(args.studies),
         progress=lambda fraction: print(json.dumps({"progress": round(fraction, 3)}), flush=True),
     )
 

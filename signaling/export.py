@@ -45,8 +45,9 @@ class ExportJob:
 class Exporter:
     """Runs export jobs and remembers them (until the server stops)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, studies: Path) -> None:
         self.root = root
+        self._studies = studies
         self.jobs: dict[str, ExportJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -70,6 +71,8 @@ class Exporter:
             "signaling.composer",
             str(folder),
             str(job.output),
+            "--studies",
+            str(self._studies / job.consultation_id),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )

@@ -12,7 +12,9 @@ import aiohttp
 import av
 
 from rooms import Role, TimelineWriter, read_manifest, verify_recording
+from tests.imaging.phantom import make_phantom, write_series
 from tests.integration.test_consultation import NAMES, decoding
+from tests.integration.test_studies import zipped
 from tests.support.identity_media import FPS, read_identity_frame
 from tests.support.media_peer import wait_until
 from tests.support.server import RunningServer
@@ -242,14 +244,28 @@ async def test_recordings_are_served_to_clinicians_only_and_every_access_is_audi
     assert audit.count(("p3", "list", "refused")) == 2
 
 
-async def test_an_export_composes_the_grid_and_sound_in_the_background(
-    server: RunningServer,
+async def test_an_export_composes_the_grid_the_ct_pane_and_sound_in_the_background(
+    server: RunningServer, tmp_path: Path
 ) -> None:
     peers = [make_peer(server, 1), make_peer(server, 2)]
     try:
         for p in peers:
             await p.join()
             await p.publish()
+        body = zipped(write_series(tmp_path / "ct", make_phantom()))
+        async with aiohttp.ClientSession(server.url) as http:
+            token = server.token("mdt-r", "p1", NAMES[1], Role.COORDINATOR)
+            async with http.post(
+                "/api/consultations/mdt-r/studies",
+                data=body,
+                headers={"Authorization": f"Bearer {token}"},
+            ) as uploaded:
+                assert uploaded.status == 201
+        control = await peers[0].sio.call("viewer-control", {"action": "request"})
+        await peers[0].sio.call(
+            "viewer-update",
+            {"version": control["version"], "changes": {"index": 20, "window_width": 1500}},
+        )
         await peers[1].sio.call("recording-consent", {"granted": True})
         started = await peers[0].sio.call("recording-start", {})
         await all_tracks_recording(server, started["recording_id"], 4)
@@ -307,6 +323,9 @@ async def test_an_export_composes_the_grid_and_sound_in_the_background(
     for left in (0, 424):
         tile = middle[200:500, left + 40 : left + 380]
         assert tile.std() > 40, "a camera tile is empty"
+    # The CT pane shows the phantom's slice 20 (the sphere, bright on dark), not words.
+    pane = middle[60:500, 860:1270]
+    assert pane.max() > 200 and pane.std() > 30
     assert loudness > 0.1
     audit = [(e.actor_id, e.action, e.outcome) for e in await server.audit()]
     assert ("p1", "export", "allowed") in audit and ("p4", "export", "refused") in audit
