@@ -24,7 +24,7 @@ import tempfile
 import time
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -140,8 +140,16 @@ class BenchServer:
         )
 
 
-async def serve(port_file: Path) -> None:
-    server = BenchServer()
+class Handler(Protocol):
+    """A benchmark server: an engine and a JSON request handler."""
+
+    engine: Engine
+
+    async def handle(self, request: dict[str, Any]) -> dict[str, Any]: ...
+
+
+async def serve(port_file: Path, server: Handler) -> None:
+    """Answer JSON-line requests on a loopback port (written to ``port_file``)."""
     await server.engine.start()
 
     async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -229,7 +237,7 @@ def main() -> None:
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(args.serve))
+        asyncio.run(serve(args.serve, BenchServer()))
         return
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiortc import RTCSessionDescription
 from aiortc.contrib.media import MediaPlayer
-from forwarding import WARM_UP_S, Client, _pc, make_source, wait_for_port
+from forwarding import WARM_UP_S, Client, _pc, make_source, serve, wait_for_port
 
 from media import (
     Engine,
@@ -109,24 +109,6 @@ class RecordingBenchServer:
         )
 
 
-async def serve(port_file: Path, folder: Path) -> None:
-    server = RecordingBenchServer(folder)
-    await server.engine.start()
-
-    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        while line := await reader.readline():
-            reply = await server.handle(json.loads(line))
-            writer.write(json.dumps(reply).encode() + b"\n")
-            await writer.drain()
-        await server.engine.close()
-        writer.close()
-
-    listener = await asyncio.start_server(connection, "127.0.0.1", 0)
-    await asyncio.to_thread(port_file.write_text, str(listener.sockets[0].getsockname()[1]))
-    async with listener:
-        await listener.serve_forever()
-
-
 async def drive(port: int, source: Path, seconds: float, rounds: int) -> list[dict]:
     hooks.restrict_host_addresses(["127.0.0.1"])
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -170,16 +152,15 @@ def main() -> None:
     parser.add_argument("--serve", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(*args.serve))
+        port_file, folder = args.serve
+        asyncio.run(serve(port_file, RecordingBenchServer(folder)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "720p.webm"
         # Each window, plus the 1 s keyframe wait of recording windows, plus margin.
         make_source(source, int(WARM_UP_S + args.rounds * 2 * (args.seconds + 1) + 5))
         port_file = Path(tmp) / "port"
-        server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(port_file), tmp]
-        )
+        server = subprocess.Popen([sys.executable, __file__, "--serve", str(port_file), tmp])
         try:
             windows = asyncio.run(
                 drive(wait_for_port(port_file, server), source, args.seconds, args.rounds)
@@ -189,8 +170,7 @@ def main() -> None:
             server.wait()
     print(f"{PEOPLE} people, each publishing 720p VP8 and receiving the other three")
     print(
-        f"machine: {os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}"
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
     )
     print(
         f"{'window':>6} {'recording':>9} {'out pps':>8} {'server CPU s/s':>15} "
@@ -203,6 +183,7 @@ def main() -> None:
             f"{window['packets_out'] / window['wall_s']:>8.0f} "
             f"{window['cpu_per_s']:>15.3f} {window['recorded_frames']:>16}"
         )
+
     # The publishers' packet rate varies between windows (a pre-encoded source is bursty),
     # so the comparison is per forwarded packet, summed over the windows of each kind.
     def per_packet(record: bool) -> float:

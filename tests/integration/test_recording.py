@@ -6,6 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -46,6 +47,34 @@ async def all_tracks_recording(server: RunningServer, recording_id: str, count: 
         20,
         "every track to be recorded",
     )
+
+
+async def recorded_session(
+    server: RunningServer,
+    before: Callable[[list[SignalingPeer]], Awaitable[None]] | None = None,
+    during: Callable[[list[SignalingPeer]], Awaitable[None]] | None = None,
+    seconds: float = 0.0,
+) -> str:
+    """A coordinator (p1) and an inviting doctor (p2) record a short call; its id."""
+    peers = [make_peer(server, 1), make_peer(server, 2)]
+    try:
+        for p in peers:
+            await p.join()
+            await p.publish()
+        if before is not None:
+            await before(peers)
+        await peers[1].sio.call("recording-consent", {"granted": True})
+        started = await peers[0].sio.call("recording-start", {})
+        assert started["ok"], started
+        if during is not None:
+            await during(peers)
+        await all_tracks_recording(server, started["recording_id"], 4)
+        await asyncio.sleep(seconds)
+        assert (await peers[0].sio.call("recording-stop", {}))["ok"]
+    finally:
+        for p in peers:
+            await p.close()
+    return str(started["recording_id"])
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -138,21 +167,11 @@ async def test_a_recorded_session_has_each_persons_frames_in_order_and_a_sealed_
 async def test_verification_names_each_change_addition_and_removal(
     server: RunningServer, tmp_path: Path
 ) -> None:
-    peers = [make_peer(server, 1), make_peer(server, 2)]
-    try:
-        for p in peers:
-            await p.join()
-            await p.publish()
-        await peers[1].sio.call("recording-consent", {"granted": True})
-        started = await peers[0].sio.call("recording-start", {})
+    async def chat(peers: list[SignalingPeer]) -> None:
         await peers[0].sio.call("chat", {"text": "one"})
         await peers[1].sio.call("chat", {"text": "two"})
-        await all_tracks_recording(server, started["recording_id"], 4)
-        await peers[0].sio.call("recording-stop", {})
-    finally:
-        for p in peers:
-            await p.close()
-    recording_id = started["recording_id"]
+
+    recording_id = await recorded_session(server, during=chat)
     folder = server.hub.recordings_root / "mdt-r" / recording_id
     data_dir = Path(server.settings.server.data_dir)
     ok = cli("verify-recording", recording_id, "--data-dir", str(data_dir), cwd=tmp_path)
@@ -197,19 +216,7 @@ async def test_verification_names_each_change_addition_and_removal(
 async def test_recordings_are_served_to_clinicians_only_and_every_access_is_audited(
     server: RunningServer,
 ) -> None:
-    peers = [make_peer(server, 1), make_peer(server, 2)]
-    try:
-        for p in peers:
-            await p.join()
-            await p.publish()
-        await peers[1].sio.call("recording-consent", {"granted": True})
-        started = await peers[0].sio.call("recording-start", {})
-        await all_tracks_recording(server, started["recording_id"], 4)
-        await peers[0].sio.call("recording-stop", {})
-    finally:
-        for p in peers:
-            await p.close()
-    recording_id = started["recording_id"]
+    recording_id = await recorded_session(server)
     base = "/api/consultations/mdt-r/recordings"
     expert = server.token("mdt-r", "p3", "Dr Zhang", Role.EXPERT)
     observer = server.token("mdt-r", "p4", "Student", Role.OBSERVER)
@@ -247,34 +254,25 @@ async def test_recordings_are_served_to_clinicians_only_and_every_access_is_audi
 async def test_an_export_composes_the_grid_the_ct_pane_and_sound_in_the_background(
     server: RunningServer, tmp_path: Path
 ) -> None:
-    peers = [make_peer(server, 1), make_peer(server, 2)]
-    try:
-        for p in peers:
-            await p.join()
-            await p.publish()
+    async def show_ct(peers: list[SignalingPeer]) -> None:
         body = zipped(write_series(tmp_path / "ct", make_phantom()))
-        async with aiohttp.ClientSession(server.url) as http:
-            token = server.token("mdt-r", "p1", NAMES[1], Role.COORDINATOR)
-            async with http.post(
+        token = server.token("mdt-r", "p1", NAMES[1], Role.COORDINATOR)
+        async with (
+            aiohttp.ClientSession(server.url) as http,
+            http.post(
                 "/api/consultations/mdt-r/studies",
                 data=body,
                 headers={"Authorization": f"Bearer {token}"},
-            ) as uploaded:
-                assert uploaded.status == 201
+            ) as uploaded,
+        ):
+            assert uploaded.status == 201
         control = await peers[0].sio.call("viewer-control", {"action": "request"})
         await peers[0].sio.call(
             "viewer-update",
             {"version": control["version"], "changes": {"index": 20, "window_width": 1500}},
         )
-        await peers[1].sio.call("recording-consent", {"granted": True})
-        started = await peers[0].sio.call("recording-start", {})
-        await all_tracks_recording(server, started["recording_id"], 4)
-        await asyncio.sleep(2.0)
-        await peers[0].sio.call("recording-stop", {})
-    finally:
-        for p in peers:
-            await p.close()
-    recording_id = started["recording_id"]
+
+    recording_id = await recorded_session(server, before=show_ct, seconds=2.0)
     coordinator = server.token("mdt-r", "p1", NAMES[1], Role.COORDINATOR)
     observer = server.token("mdt-r", "p4", "Student", Role.OBSERVER)
     headers = {"Authorization": f"Bearer {coordinator}"}
