@@ -38,6 +38,10 @@ export class Call extends Emitter {
   roster = new Roster();
   /** How many times this call got back in after an outage. */
   rejoins = 0;
+  /** The shared CT view (ViewerInfo) and the recording state (RecordingInfo), as last heard;
+   * events `viewer` (info, {reset}) and `recording` (info) say when they change. */
+  viewer = null;
+  recording = null;
   #signaling;
   #media;
   #me;
@@ -284,6 +288,8 @@ export class Call extends Emitter {
     }
     performance.mark("mdt:join-reply");
     this.roster.reset(reply);
+    this.#setViewer(reply.viewer, true);
+    this.#setRecording(reply.recording);
     const iceServers = reply.ice_servers.map(({ urls, username, credential }) => ({
       urls,
       ...(username ? { username } : {}),
@@ -385,6 +391,12 @@ export class Call extends Emitter {
       case ServerEvent.SUBSCRIBE_OFFER:
         this.#subscriber?.handleOffer(payload);
         break;
+      case ServerEvent.VIEWER_STATE:
+        this.#setViewer(payload, false);
+        break;
+      case ServerEvent.RECORDING_STATE:
+        this.#setRecording(payload);
+        break;
       case ServerEvent.SESSION_REPLACED:
         this.#end("replaced");
         break;
@@ -395,6 +407,18 @@ export class Call extends Emitter {
         // track-published / track-unpublished: the subscribe-offer that follows says the same.
         break;
     }
+  }
+
+  #setViewer(info, reset) {
+    if (!info) return;
+    this.viewer = info;
+    this.emit("viewer", info, { reset });
+  }
+
+  #setRecording(info) {
+    if (!info) return;
+    this.recording = info;
+    this.emit("recording", info);
   }
 
   // --- ending -----------------------------------------------------------------------

@@ -6,12 +6,14 @@
 import { AudioSink } from "./audio_sink.js";
 import { ChatPanel } from "./chat.js";
 import { Controls } from "./controls.js";
+import { CtPane } from "./ct_pane.js";
 import { h, replaceChildren } from "./dom.js";
 import { brand, languageToggle } from "./header.js";
 import { icon } from "./icons.js";
 import { Grid } from "./grid.js";
 import { ParticipantsPanel } from "./participants_panel.js";
 import { QualityMonitor } from "./quality.js";
+import { RecordingControls } from "./recording_controls.js";
 import { SidePanel } from "./side_panel.js";
 
 const RECONNECTED_BANNER_MS = 3000;
@@ -34,7 +36,7 @@ export class CallView {
   #startedAt = Date.now();
   #quality;
 
-  constructor(root, i18n, call, { onLeave }) {
+  constructor(root, i18n, call, { onLeave, token }) {
     this.#i18n = i18n;
     this.#call = call;
     const roster = call.roster;
@@ -43,6 +45,9 @@ export class CallView {
     this.chat = new ChatPanel(i18n, roster, (text) => call.sendChat(text));
     this.participants = new ParticipantsPanel(i18n, roster);
     this.side = new SidePanel(i18n, { participants: this.participants, chat: this.chat, onChange: () => this.#onPanel() });
+    // The shared CT pane beside the video grid (stacked on a phone), and recording in the top bar.
+    this.ct = new CtPane(i18n, call, { token, onToggle: () => this.controls && this.#renderControls() });
+    this.recording = new RecordingControls(i18n, call);
     this.controls = new Controls(i18n, {
       onMute: () => this.#act(() => call.setAudioMuted(!call.media.audioMuted)),
       onCamera: () => this.#act(() => call.setVideoMuted(!call.media.videoMuted)),
@@ -50,6 +55,7 @@ export class CallView {
       onParticipants: () => this.side.toggle("participants"),
       onChat: () => this.side.toggle("chat"),
       onLeave: () => onLeave(),
+      onCt: () => this.ct.toggle(),
     });
     this.title = h("span", { class: "topbar__title" });
     this.subtitle = h("span", { class: "topbar__subtitle" });
@@ -73,7 +79,7 @@ export class CallView {
         { class: "topbar" },
         brand(i18n),
         h("div", { class: "topbar__consultation" }, this.title, this.subtitle),
-        h("div", { class: "topbar__status" }, h("span", { class: "topbar__live" }, h("i", { class: "live-dot" }), this.elapsed), this.present, this.selfQuality),
+        h("div", { class: "topbar__status" }, this.recording.el, h("span", { class: "topbar__live" }, h("i", { class: "live-dot" }), this.elapsed), this.present, this.selfQuality),
         languageToggle(i18n, "lang-toggle--compact"),
       ),
       h(
@@ -81,6 +87,7 @@ export class CallView {
         { class: "call__body" },
         h("div", { class: "stage" }, this.banner, this.grid.el, this.toast),
         this.side.backdrop,
+        this.ct.el,
         this.side.el,
       ),
       this.controls.el,
@@ -126,6 +133,8 @@ export class CallView {
     clearTimeout(this.#timers.banner);
     clearTimeout(this.#timers.toast);
     this.grid.close();
+    this.ct.close();
+    this.recording.close();
     this.audio.close();
   }
 
@@ -187,6 +196,7 @@ export class CallView {
       canShare: Boolean(navigator.mediaDevices?.getDisplayMedia),
       panelTab: this.side.open ? this.side.tab : null,
       unread: this.#unread,
+      ctOpen: this.ct.open,
     });
   }
 

@@ -1,12 +1,13 @@
-/** The control bar: microphone, camera, screen share, participants, chat, leave. */
+/** The control bar: microphone, camera, screen share, CT images, participants, chat, leave. */
 
+import { ctIcon } from "./ct_icons.js";
 import { h, replaceChildren } from "./dom.js";
 import { icon } from "./icons.js";
 
 export class Controls {
   #i18n;
 
-  constructor(i18n, { onMute, onCamera, onShare, onParticipants, onChat, onLeave }) {
+  constructor(i18n, { onMute, onCamera, onShare, onParticipants, onChat, onLeave, onCt = null }) {
     this.#i18n = i18n;
     this.mute = this.#button("mute-button", onMute);
     this.camera = this.#button("camera-button", onCamera);
@@ -16,16 +17,21 @@ export class Controls {
     this.chatBadge = h("span", { class: "badge control__badge", hidden: true });
     this.chat.append(this.chatBadge);
     this.leave = this.#button("leave-button", onLeave, "control--leave");
+    this.ct = this.#button("ct-button", onCt);
+    this.ct.iconSlot.append(ctIcon("scan"));
+    this.ct.iconName = "scan";
+    this.ct.hidden = !onCt;
     this.el = h(
       "nav",
       { class: "controls" },
       h("div", { class: "controls__group controls__group--main" }, this.mute, this.camera, this.share, this.leave),
-      h("div", { class: "controls__group controls__group--panels" }, this.participants, this.chat),
+      h("div", { class: "controls__group controls__group--panels" }, this.ct, this.participants, this.chat),
     );
   }
 
   /** Shows the current state of every button. */
-  update({ audioMuted, videoMuted, sharing, hasMicrophone, hasCamera, mayPublish, canShare, panelTab, unread }) {
+  update({ audioMuted, videoMuted, sharing, hasMicrophone, hasCamera, mayPublish, canShare, panelTab, unread, ctOpen = false }) {
+    this.#set(this.ct, { iconName: "scan", key: "control.ct", pressed: ctOpen, active: ctOpen });
     this.#set(this.mute, {
       iconName: audioMuted || !hasMicrophone ? "mic-off" : "mic",
       key: !mayPublish ? "control.observer" : !hasMicrophone ? "control.noMic" : audioMuted ? "control.unmute" : "control.mute",

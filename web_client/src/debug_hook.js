@@ -3,10 +3,28 @@
  * `state()` is what the page shows; `stats()` (a promise) is, per remote participant,
  * their camera video as received and decoded (getStats inbound-rtp + the video
  * element's size), with their shared screen under `screen` when there is one.
+ * `ct()`, `ctPixel()` and `review()` read the CT pane and the review page.
  */
 
-export function installDebugHook(target, { getCall, getGrid }) {
+export function installDebugHook(target, { getCall, getGrid, getCt = () => null, getReview = () => null }) {
   const hook = Object.freeze({
+    /** What the CT pane's canvas shows now (series, plane, slice, window, checksum) and
+     * how this client takes part (presenting / following / browsing); null without a call. */
+    ct() {
+      return getCt()?.snapshot() ?? null;
+    },
+    /** The grey level (0–255) the CT canvas shows at plane pixel (column, row). */
+    ctPixel(column, row) {
+      return getCt()?.pixel(column, row) ?? null;
+    },
+    /** Where plane pixel (column, row) of the CT pane is on the page (client px). */
+    ctScreenPoint(column, row) {
+      return getCt()?.screenPoint(column, row) ?? null;
+    },
+    /** The review page's clock and what its CT shows at it; null elsewhere. */
+    review() {
+      return getReview()?.snapshot() ?? null;
+    },
     state() {
       const call = getCall();
       if (!call) return { phase: "precall" };

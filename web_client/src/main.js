@@ -11,9 +11,10 @@ import { installDebugHook } from "./debug_hook.js";
 import { I18n } from "./i18n.js";
 import { forgetJoinToken, takeJoinToken } from "./join_link.js";
 import { LocalMedia } from "./local_media.js";
-import { errorPage, infoPage, leftPage } from "./pages.js";
+import { errorPage, leftPage } from "./pages.js";
 import { PrecallView } from "./precall.js";
 import { Reconnector } from "./reconnect.js";
+import { ReviewPage } from "./review.js";
 import { Signaling } from "./signaling.js";
 
 class App {
@@ -26,20 +27,23 @@ class App {
   #call = null;
   #view = null;
   #reconnector = null;
+  #review = null;
 
   constructor(root) {
     this.#root = root;
     this.#i18n = new I18n(window.localStorage);
     document.title = this.#i18n.t("app.title");
     this.#api = new Api(window.location.origin);
-    installDebugHook(window, { getCall: () => this.#call, getGrid: () => this.#view?.grid ?? null });
+    installDebugHook(window, {
+      getCall: () => this.#call,
+      getGrid: () => this.#view?.grid ?? null,
+      getCt: () => this.#view?.ct ?? null,
+      getReview: () => this.#review,
+    });
   }
 
   async start() {
-    if (window.location.pathname === "/review") {
-      infoPage(this.#root, this.#i18n, { titleKey: "review.title", bodyKey: "review.body" });
-      return;
-    }
+    if (window.location.pathname === "/review") return this.#startReview();
     this.#token = takeJoinToken(window.location, window.history, window.sessionStorage);
     if (!window.RTCPeerConnection) return this.#error("unsupported");
     if (!this.#token) return this.#error("missing-link");
@@ -66,6 +70,21 @@ class App {
     await this.#enterCall(signaling);
   }
 
+  /** `/review#token=JWT&recording=ID`: the token leaves the address bar as on the join page. */
+  async #startReview() {
+    this.#token = takeJoinToken(window.location, window.history, window.sessionStorage);
+    if (!this.#token) return this.#error("missing-link");
+    const recordingId = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("recording");
+    this.#review = new ReviewPage(this.#root, this.#i18n, { api: this.#api, token: this.#token, recordingId });
+    try {
+      await this.#review.start();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === "token-expired" || error.code === "token-invalid") forgetJoinToken(window.sessionStorage);
+      this.#error(error.code, error.message);
+    }
+  }
+
   async #enterCall(signaling = null) {
     const call = new Call({
       origin: window.location.origin,
@@ -76,7 +95,7 @@ class App {
     });
     this.#call = call;
     this.#reconnector = new Reconnector(call);
-    this.#view = new CallView(this.#root, this.#i18n, call, { onLeave: () => call.leave() });
+    this.#view = new CallView(this.#root, this.#i18n, call, { onLeave: () => call.leave(), token: this.#token });
     call.on("phase", (phase, detail) => {
       if (["left", "replaced", "failed"].includes(phase)) this.#ended(call, phase, detail);
     });

@@ -18,6 +18,12 @@ export const ClientEvent = Object.freeze({
   ICE_CANDIDATE: "ice-candidate",
   CHAT: "chat",
   MEDIA_STATE: "media-state",
+  RECORDING_CONSENT: "recording-consent",
+  RECORDING_START: "recording-start",
+  RECORDING_STOP: "recording-stop",
+  VIEWER_UPDATE: "viewer-update",
+  VIEWER_CONTROL: "viewer-control",
+  VIEWER_MEASURE: "viewer-measure",
 });
 
 export const ServerEvent = Object.freeze({
@@ -31,6 +37,8 @@ export const ServerEvent = Object.freeze({
   CHAT: "chat",
   REQUEST_ERROR: "request-error",
   SESSION_REPLACED: "session-replaced",
+  RECORDING_STATE: "recording-state",
+  VIEWER_STATE: "viewer-state",
 });
 
 /** How long a request waits for its acknowledgement. */
