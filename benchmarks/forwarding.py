@@ -42,6 +42,8 @@ from aiortc.contrib.media import MediaPlayer  # noqa: E402
 from media import (  # noqa: E402
     Engine,
     EngineOptions,
+    Producer,
+    Router,
     SubscriptionOffer,
     Transport,
     TransportOptions,
@@ -96,19 +98,7 @@ class BenchServer:
             publication = await self.send.publish(request["sdp"])
             return {"sdp": publication.answer_sdp}
         if op == "subscribe":
-            offer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-            async def on_offer(subscription: SubscriptionOffer) -> None:
-                if not offer.done():
-                    offer.set_result(subscription.sdp)
-
-            transport = self.router.create_transport(
-                TransportOptions(direction="recv", on_offer=on_offer)
-            )
-            self.recv[transport.id] = transport
-            for producer in self.router.producers.values():
-                await transport.consume(producer, stream_id="publisher")
-            return {"id": transport.id, "sdp": await offer}
+            return await subscribe(self.router, self.recv, list(self.router.producers.values()))
         if op == "answer":
             await self.recv[request["id"]].handle_answer(request["sdp"])
             return {}
@@ -138,6 +128,23 @@ class BenchServer:
         return sum(
             c.packets_sent for t in self.router.transports.values() for c in t.consumers.values()
         )
+
+
+async def subscribe(
+    router: Router, transports: dict[str, Transport], producers: list[Producer]
+) -> dict[str, Any]:
+    """A recv transport consuming ``producers``, and the server's first offer for it."""
+    offer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def on_offer(subscription: SubscriptionOffer) -> None:
+        if not offer.done():
+            offer.set_result(subscription.sdp)
+
+    transport = router.create_transport(TransportOptions(direction="recv", on_offer=on_offer))
+    transports[transport.id] = transport
+    for producer in producers:
+        await transport.consume(producer, stream_id=str(producer.app_data.get("person", "p")))
+    return {"id": transport.id, "sdp": await offer}
 
 
 class Handler(Protocol):

@@ -29,12 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiortc import RTCSessionDescription
 from aiortc.contrib.media import MediaPlayer
-from forwarding import WARM_UP_S, Client, _pc, make_source, serve, wait_for_port
+from forwarding import WARM_UP_S, Client, _pc, make_source, serve, subscribe, wait_for_port
 
 from media import (
     Engine,
     EngineOptions,
-    SubscriptionOffer,
     TrackRecorder,
     Transport,
     TransportOptions,
@@ -61,20 +60,12 @@ class RecordingBenchServer:
             )
             return {"sdp": (await send.publish(request["sdp"])).answer_sdp}
         if op == "subscribe":
-            offer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-            async def on_offer(subscription: SubscriptionOffer) -> None:
-                if not offer.done():
-                    offer.set_result(subscription.sdp)
-
-            transport = self.router.create_transport(
-                TransportOptions(direction="recv", on_offer=on_offer)
-            )
-            self.recv[transport.id] = transport
-            for producer in self.router.producers.values():
-                if producer.app_data["person"] != request["person"]:
-                    await transport.consume(producer, stream_id=str(producer.app_data["person"]))
-            return {"id": transport.id, "sdp": await offer}
+            others = [
+                producer
+                for producer in self.router.producers.values()
+                if producer.app_data["person"] != request["person"]
+            ]
+            return await subscribe(self.router, self.recv, others)
         if op == "answer":
             await self.recv[request["id"]].handle_answer(request["sdp"])
             return {}

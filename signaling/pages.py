@@ -11,6 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .api import Handler
+from .errors import ConfigError
 
 #: ``web_client/`` beside the packages (the server runs from its source tree or an
 #: editable install, as deploy/README.md describes).
@@ -46,5 +47,9 @@ def add_pages(app: web.Application) -> None:
     for path in ("/", "/join", "/review"):
         app.router.add_get(path, _index)
     app.router.add_static("/app/", WEB_CLIENT / "src", append_version=False)
-    if SOCKET_IO_DIST.is_dir():
-        app.router.add_static("/vendor/socket.io/", SOCKET_IO_DIST)
+    if not SOCKET_IO_DIST.is_dir():
+        # Without it every page would load and then fail to connect: say so at start-up.
+        raise ConfigError(
+            f"{SOCKET_IO_DIST} is missing: run `npm ci` in {WEB_CLIENT} (scripts/dev does)"
+        )
+    app.router.add_static("/vendor/socket.io/", SOCKET_IO_DIST)

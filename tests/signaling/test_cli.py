@@ -11,10 +11,15 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
+from signaling import pages
+from signaling.app import create_app
 from signaling.auth import TokenAuthority
 from signaling.config import dev_secret
+from signaling.errors import ConfigError
 from tests.imaging.phantom import make_phantom, write_series
-from tests.support.server import free_port
+from tests.support.server import free_port, loopback_settings
 
 
 def mdt_server(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -121,3 +126,11 @@ def test_inspect_series_prints_each_series_as_json(tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_text("not dicom")
     bad = mdt_server("inspect-series", "note.txt", cwd=tmp_path)
     assert bad.returncode == 2 and "not-dicom" in bad.stderr
+
+
+def test_a_server_without_the_npm_dependencies_says_so_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "SOCKET_IO_DIST", tmp_path / "absent")
+    with pytest.raises(ConfigError, match="npm ci"):
+        create_app(loopback_settings(tmp_path))
