@@ -18,6 +18,7 @@ from aiohttp import web
 
 from rooms import NotPermittedError, RecordingConsentMissingError, RoomsError
 from rooms.access import Actor
+from rooms.account import Account
 from rooms.directory import Directory
 from rooms.login import Login, LoginPolicy, PasswordHasher
 from rooms.notification import Notifier
@@ -35,7 +36,7 @@ from rooms.workflow_errors import (
 )
 from rooms.workflow_store import WorkflowStore
 
-from .auth import Argon2PasswordHasher, TokenAuthority
+from .auth import AccessGrant, Argon2PasswordHasher, TokenAuthority
 from .errors import InvalidPayloadError, SignalingError, TokenInvalidError, TokenMissingError
 from .signing import NodeSigningKey
 
@@ -123,6 +124,18 @@ class WorkflowHost:
         )
         return self._services
 
+    async def active_account(self, token: object) -> tuple[Account, AccessGrant]:
+        """The account of a genuine access token, if it exists and is enabled."""
+        found = self.services
+        grant = found.authority.verify_access(token)
+        try:
+            account = await found.store.get_account(grant.account_id)
+        except AccountNotFoundError:
+            raise TokenInvalidError("the token's account does not exist") from None
+        if account.disabled_at_ms is not None:
+            raise TokenInvalidError("the account is disabled")
+        return account, grant
+
     async def close(self) -> None:
         if self._services is not None:
             await self._services.store.close()
@@ -148,14 +161,7 @@ async def caller(request: web.Request) -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise TokenMissingError("send your access token as 'Authorization: Bearer <token>'")
-    found = services(request)
-    grant = found.authority.verify_access(token.strip())
-    try:
-        account = await found.store.get_account(grant.account_id)
-    except AccountNotFoundError:
-        raise TokenInvalidError("the token's account does not exist") from None
-    if account.disabled_at_ms is not None:
-        raise TokenInvalidError("the account is disabled")
+    account, _ = await request.app[WORKFLOW].active_account(token.strip())
     return Actor(account, request.remote or "")
 
 

@@ -20,7 +20,7 @@ from .config import Settings
 from .consent_gate import ConsentGate
 from .export import Exporter
 from .hub import Hub
-from .namespace import ConsultationNamespace, SocketNotifier
+from .namespace import AccountNotifier, ConsultationNamespace, SocketNotifier
 from .pages import add_pages, security_headers
 from .protocol import IceServerInfo
 from .recording import recover_interrupted
@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> web.Application:
             max_upload_bytes=settings.limits.upload_bytes,
         ),
         authority,
+        notifier=AccountNotifier(sio),
     )
     hub = Hub(
         engine,
@@ -84,7 +85,7 @@ def create_app(settings: Settings) -> web.Application:
         studies,
         ConsentGate(workflow).recording_consent,
     )
-    ConsultationNamespace(sio, hub, authority, settings.limits)
+    ConsultationNamespace(sio, hub, authority, settings.limits, workflow.active_account)
     app[SETTINGS] = settings
     app[AUTHORITY] = authority
     app[ENGINE] = engine

@@ -84,6 +84,10 @@ class TokenAuthority:
         # The key must never reach a log line through a repr.
         return "TokenAuthority(HS256)"
 
+    def seconds_left(self, expires_at_s: int) -> float:
+        """How long until ``expires_at_s`` on this authority's clock (0 if past)."""
+        return max(0.0, expires_at_s - self._clock_s())
+
     def issue(
         self,
         *,

@@ -105,6 +105,13 @@ class PayloadTooLargeError(ProtocolError):
     http_status = 413
 
 
+class NotificationsOnlyError(SignalingError):
+    """A desk connection (an access token) asked for a consultation event."""
+
+    code = "notifications-only"
+    http_status = 403
+
+
 class NotJoinedYetError(SignalingError):
     """An event that needs the client to have joined, sent before ``join``."""
 

@@ -5,19 +5,28 @@ Only three handlers are registered with python-socketio: ``connect``,
 catch-all, so an unknown name, a missing payload or a payload of the wrong
 shape is answered by the same code as a good one, and never reaches a handler
 with the wrong arguments.
+
+Two kinds of connection: a consultation connection (``auth: {token}``, a join token)
+takes part in one consultation; a desk connection (``auth: {access_token}``, a logged-in
+account) only receives that account's notifications and is refused every event.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
 
-from .auth import TokenAuthority
+from rooms.account import Account
+from rooms.notification import Payload
+
+from .auth import AccessGrant, TokenAuthority
 from .config import LimitsConfig
-from .errors import UnknownEventError, error_reply
+from .errors import NotificationsOnlyError, UnknownEventError, error_reply
 from .hub import Hub
 from .live_consultation import ClientSession
 from .protocol import (
@@ -26,6 +35,7 @@ from .protocol import (
     ErrorInfo,
     IceCandidateRequest,
     MediaStateRequest,
+    NotificationInfo,
     PublishRequest,
     RecordingConsentRequest,
     RecordingStartRequest,
@@ -68,6 +78,28 @@ class SocketNotifier:
         await self._sio.disconnect(sid)
 
 
+def account_room(account_id: str) -> str:
+    # A colon never occurs in a consultation id, so no consultation's room is named so.
+    return f"account:{account_id}"
+
+
+class AccountNotifier:
+    """A :class:`rooms.notification.Notifier`: pushes to every desk connection of an account."""
+
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self._sio = sio
+
+    async def notify(self, account_id: str, event: str, payload: Payload) -> None:
+        info = NotificationInfo(event, dict(payload))
+        await self._sio.emit(
+            ServerEvent.NOTIFICATION.value, _json(info), room=account_room(account_id)
+        )
+
+
+#: Checks a desk connection's access token: its enabled account, and the token's grant.
+AccountAdmission = Callable[[object], Awaitable[tuple[Account, AccessGrant]]]
+
+
 def _json(payload: object) -> dict[str, Any]:
     return dataclasses.asdict(payload)  # type: ignore[call-overload, no-any-return]
 
@@ -81,12 +113,17 @@ class ConsultationNamespace:
         hub: Hub,
         authority: TokenAuthority,
         limits: LimitsConfig,
+        accounts: AccountAdmission,
     ) -> None:
         self._sio = sio
         self._hub = hub
         self._authority = authority
         self._limits = limits
+        self._accounts = accounts
         self._sessions: dict[str, ClientSession] = {}
+        self._desk: dict[str, asyncio.TimerHandle] = {}
+        """Desk connections, each with the timer that closes it when its token expires."""
+        self._closing: set[asyncio.Task[None]] = set()
         sio.on("connect", self._on_connect)
         sio.on("disconnect", self._on_disconnect)
         sio.on("*", self._on_event)
@@ -94,6 +131,9 @@ class ConsultationNamespace:
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
+            if isinstance(auth, dict) and "access_token" in auth:
+                await self._admit_desk(sid, auth["access_token"])
+                return
             grant = self._authority.verify(token)
         except Exception as exc:
             reply = error_reply(exc)
@@ -104,7 +144,24 @@ class ConsultationNamespace:
             ) from None
         self._sessions[sid] = ClientSession(sid, grant)
 
+    async def _admit_desk(self, sid: str, token: object) -> None:
+        account, grant = await self._accounts(token)
+        await self._sio.enter_room(sid, account_room(account.id))
+        # The connection lasts as long as its token; the desk reconnects with a renewed
+        # one, so a disabled account stops hearing within one token lifetime.
+        self._desk[sid] = asyncio.get_running_loop().call_later(
+            self._authority.seconds_left(grant.expires_at_s), self._expire, sid
+        )
+
+    def _expire(self, sid: str) -> None:
+        task = asyncio.create_task(self._sio.disconnect(sid))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
     async def _on_disconnect(self, sid: str, reason: Any = None) -> None:
+        expiry = self._desk.pop(sid, None)
+        if expiry is not None:
+            expiry.cancel()
         session = self._sessions.pop(sid, None)
         if session is not None:
             await self._hub.leave(session, "disconnected")
@@ -112,6 +169,11 @@ class ConsultationNamespace:
     async def _on_event(self, event: Any, sid: str, *args: Any) -> dict[str, Any]:
         session = self._sessions.get(sid)
         try:
+            if session is None and sid in self._desk:
+                raise NotificationsOnlyError(
+                    "this connection receives notifications only; "
+                    "open a join link to take part in a consultation"
+                )
             if session is None:
                 raise UnknownEventError("this connection is not authenticated")
             name = parse_event(event)

@@ -64,6 +64,7 @@ class ServerEvent(StrEnum):
     CHAT = "chat"
     REQUEST_ERROR = "request-error"
     SESSION_REPLACED = "session-replaced"
+    NOTIFICATION = "notification"
 
 
 # --- client payloads ---------------------------------------------------------------
@@ -497,6 +498,17 @@ class ErrorInfo:
     event: str | None = None
 
 
+@dataclass(frozen=True)
+class NotificationInfo:
+    """``notification``, on a desk connection (authenticated with ``{access_token}``
+    instead of a join token): a step of a case that concerns the account, e.g.
+    ``referral-received``. It is stored too (``GET /api/notifications``), so nothing is
+    lost while offline. Ids and statuses only, never patient data."""
+
+    event: str
+    payload: dict[str, str | int | None]
+
+
 SERVER_PAYLOADS: Mapping[ServerEvent, type] = types.MappingProxyType(
     {
         ServerEvent.PARTICIPANT_JOINED: ParticipantInfo,
@@ -511,6 +523,7 @@ SERVER_PAYLOADS: Mapping[ServerEvent, type] = types.MappingProxyType(
         ServerEvent.CHAT: ChatInfo,
         ServerEvent.REQUEST_ERROR: ErrorInfo,
         ServerEvent.SESSION_REPLACED: ErrorInfo,
+        ServerEvent.NOTIFICATION: NotificationInfo,
     }
 )
 
