@@ -8,6 +8,7 @@ call is what recording needs.
 
 from __future__ import annotations
 
+from rooms import RecordingConsentMissingError
 from rooms.workflow_errors import ReferralNotFoundError
 
 from .access_api import WorkflowHost
@@ -18,14 +19,14 @@ class ConsentGate:
         self._host = host
 
     async def recording_consent(self, consultation_id: str) -> bool | None:
-        """``None`` for an ad-hoc consultation; otherwise whether recording is consented.
-
-        The refusal itself is the store's :class:`rooms.RecordingConsentMissingError`.
-        """
+        """``None`` for an ad-hoc consultation; otherwise whether the case file records
+        the patient's consent to recording."""
         store = self._host.services.store
         try:
             referral = await store.find_referral_by_consultation(consultation_id)
+            await store.require_recording_consent(referral.id)
         except ReferralNotFoundError:
             return None
-        await store.require_recording_consent(referral.id)
+        except RecordingConsentMissingError:
+            return False
         return True

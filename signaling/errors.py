@@ -126,6 +126,13 @@ class AlreadyRecordingError(SignalingError):
     http_status = 409
 
 
+class ConsentInCaseFileError(SignalingError):
+    """The in-call consent flag of a consultation whose consent is in its case file."""
+
+    code = "consent-in-case-file"
+    http_status = 409
+
+
 class NotRecordingError(SignalingError):
     """There is no recording to stop."""
 

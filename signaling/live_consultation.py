@@ -29,12 +29,13 @@ from media import (
     TransportOptions,
     VideoCodec,
 )
-from rooms import Consultation, NotPermittedError, Participant
+from rooms import Consultation, NotPermittedError, Participant, RecordingConsentMissingError
 from rooms.viewer import Measurement
 
 from .auth import Grant
 from .errors import (
     AlreadyRecordingError,
+    ConsentInCaseFileError,
     InvalidPayloadError,
     NotJoinedYetError,
     NotRecordingError,
@@ -133,6 +134,9 @@ class LiveConsultation:
         self._recordings_root = recordings_root
         self._studies = studies
         self._recording_consent = recording_consent
+        self._case_consent: bool | None = None
+        """For a consultation from a referral, whether its case file records the patient's
+        consent to recording (read at each join and start); ``None`` for an ad-hoc one."""
         self.recording: Recording | None = None
         # Membership changes and fan-out decisions happen one at a time per consultation.
         self._lock = asyncio.Lock()
@@ -154,6 +158,7 @@ class LiveConsultation:
         # check, some time ago: the token must still be valid when the person joins.
         if grant.expires_at_s <= time.time():
             raise TokenExpiredError("the token has expired; ask for a new join link")
+        self._case_consent = await self._recording_consent(self.id)
         replaced = self.sessions.get(grant.participant_id)
         if replaced is not None and replaced is not session:
             # The same person again (a reconnect, a second tab): the newest connection wins.
@@ -394,7 +399,10 @@ class LiveConsultation:
             recording_id=recording.id if recording else None,
             started_at_ms=recording.started_at_ms if recording else None,
             started_by=recording.started_by if recording else None,
-            consent=self.consultation.recording_consent is not None,
+            consent=self._case_consent
+            if self._case_consent is not None
+            else self.consultation.recording_consent is not None,
+            referred=self._case_consent is not None,
         )
 
     def _record(self, kind: str, data: dict[str, Any]) -> None:
@@ -408,17 +416,28 @@ class LiveConsultation:
 
     async def set_recording_consent(self, session: ClientSession, granted: bool) -> RecordingInfo:
         session.joined()
+        if self._case_consent is not None:
+            raise ConsentInCaseFileError(
+                "this consultation comes from a referral: the patient's consent to recording "
+                "is recorded in its case file, before the call"
+            )
         self.consultation.set_recording_consent(session.participant_id, granted)
         self._record("recording-consent", {"granted": granted, "by": session.participant_id})
         return await self._announce_recording()
 
     async def start_recording(self, session: ClientSession) -> RecordingInfo:
         session.joined()
-        if await self._recording_consent(self.id) is None:
+        self._case_consent = await self._recording_consent(self.id)
+        if self._case_consent is None:
             # An ad-hoc consultation: the inviting doctor's flag in the call decides.
             self.consultation.check_may_record(session.participant_id)
         else:
             self._check_controls_recording(session)
+            if not self._case_consent:
+                raise RecordingConsentMissingError(
+                    "the patient's consent to recording is not recorded in the case file "
+                    "(未记录录音录像知情同意)"
+                )
         if self.recording is not None:
             raise AlreadyRecordingError("the consultation is already being recorded")
         if self.router.video_codec is not VideoCodec.VP8:

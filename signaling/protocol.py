@@ -380,6 +380,9 @@ class RecordingInfo:
     started_by: str | None
     consent: bool
     """Whether the patient's consent to recording is recorded."""
+    referred: bool
+    """The consultation comes from a referral: its consent is recorded in the case file
+    (before the call, by the inviting doctor), and ``recording-consent`` is refused."""
 
 
 @dataclass(frozen=True)

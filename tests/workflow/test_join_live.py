@@ -55,11 +55,18 @@ async def test_recording_a_referred_consultation_needs_the_recorded_consent(
             await client.connect(
                 live.url, auth={"token": token}, transports=["websocket"], wait_timeout=5
             )
-            assert (await client.call("join", {}))["ok"]
+            joined = await client.call("join", {})
+            assert joined["ok"]
+            # The case file decides, and says so to the page (no in-call consent button).
+            assert (joined["recording"]["referred"], joined["recording"]["consent"]) == (
+                True,
+                False,
+            )
             clients[who] = client
         try:
             # The in-call flag does not replace the recorded consent of a referred case.
-            await clients["doctor"].call("recording-consent", {"granted": True})
+            flag = await clients["doctor"].call("recording-consent", {"granted": True})
+            assert flag["error"]["code"] == "consent-in-case-file", flag
             refused = await clients["coordinator"].call("recording-start", {})
             assert refused["error"]["code"] == "recording-consent-missing", refused
             consent = {
@@ -74,7 +81,7 @@ async def test_recording_a_referred_consultation_needs_the_recorded_consent(
             )
             assert recorded.status == 201, recorded.body
             started = await clients["coordinator"].call("recording-start", {})
-            assert started["ok"] and started["recording"], started
+            assert started["ok"] and started["recording"] and started["consent"], started
             assert (await clients["coordinator"].call("recording-stop", {}))["ok"]
         finally:
             for client in clients.values():

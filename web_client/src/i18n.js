@@ -245,6 +245,7 @@ const STRINGS = {
     "rec.start": "开始录制",
     "rec.stop": "停止录制",
     "rec.startNeedsConsent": "开始录制（需先记录患者同意）",
+    "rec.startNeedsCaseConsent": "开始录制（需先在病例中记录患者对录制的知情同意）",
     "rec.recordConsent": "记录患者同意",
     "rec.consentGiven": "患者已同意录制",
     "rec.consentHint": "确认患者已同意会诊录制后点击记录",
@@ -491,6 +492,7 @@ const STRINGS = {
     "rec.start": "Start recording",
     "rec.stop": "Stop recording",
     "rec.startNeedsConsent": "Start recording (the patient's consent must be recorded first)",
+    "rec.startNeedsCaseConsent": "Start recording (the patient's consent to recording must be in the case file first)",
     "rec.recordConsent": "Record patient consent",
     "rec.consentGiven": "Patient consented",
     "rec.consentHint": "Click once the patient has agreed to the consultation being recorded",
@@ -509,14 +511,26 @@ function format(template, params) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+/** The strings of the call and review pages plus each of `extra` (a page family's own
+ * `{ "zh-CN": {...}, en: {...} }`); a key defined twice is a mistake `missingKeys` names. */
+function merged(extra) {
+  const strings = Object.fromEntries(LANGUAGES.map((lang) => [lang, { ...STRINGS[lang] }]));
+  for (const dictionary of extra) {
+    for (const lang of LANGUAGES) Object.assign(strings[lang], dictionary[lang] ?? {});
+  }
+  return strings;
+}
+
 export class I18n extends Emitter {
   #lang;
   #storage;
+  #strings;
   #params = new WeakMap();
 
-  constructor(storage) {
+  constructor(storage, extra = []) {
     super();
     this.#storage = storage;
+    this.#strings = merged(extra);
     const saved = safely(() => storage.getItem(STORAGE_KEY));
     this.#lang = LANGUAGES.includes(saved) ? saved : LANGUAGES[0];
     document.documentElement.lang = this.#lang;
@@ -528,7 +542,7 @@ export class I18n extends Emitter {
 
   /** The string `key` in the current language, `{name}` placeholders filled from `params`. */
   t(key, params = {}) {
-    const template = STRINGS[this.#lang][key] ?? STRINGS[LANGUAGES[0]][key];
+    const template = this.#strings[this.#lang][key] ?? this.#strings[LANGUAGES[0]][key];
     if (template === undefined) {
       console.warn(`[I18n] no string '${key}'`);
       return key;
@@ -592,13 +606,22 @@ export class I18n extends Emitter {
     }
   }
 
-  /** Both languages define exactly the same keys (checked by the browser tests). */
-  static missingKeys() {
+  /** Both languages define exactly the same keys, and no key of `extra` redefines
+   * another's (checked by the browser tests). */
+  static missingKeys(extra = []) {
     const [first, ...rest] = LANGUAGES;
-    const keys = new Set(Object.keys(STRINGS[first]));
+    const strings = merged(extra);
+    const keys = new Set(Object.keys(strings[first]));
     const missing = [];
+    const seen = new Set(Object.keys(STRINGS[first]));
+    for (const dictionary of extra) {
+      for (const key of Object.keys(dictionary[first] ?? {})) {
+        if (seen.has(key)) missing.push(`twice:${key}`);
+        seen.add(key);
+      }
+    }
     for (const lang of rest) {
-      const other = new Set(Object.keys(STRINGS[lang]));
+      const other = new Set(Object.keys(strings[lang]));
       for (const key of keys) if (!other.has(key)) missing.push(`${lang}:${key}`);
       for (const key of other) if (!keys.has(key)) missing.push(`${first}:${key}`);
     }

@@ -25,6 +25,7 @@ export class RecordingControls {
   #call;
   #state = null;
   #busy = false;
+  #inviting = false;
   #offs = [];
   #tick = 0;
   #errorTimer = 0;
@@ -42,7 +43,8 @@ export class RecordingControls {
       this.indicatorText,
       this.elapsed,
     );
-    this.consent = h("button", { class: "rec__button", type: "button", "data-testid": "recording-consent", hidden: role !== "inviting", onclick: () => this.#setConsent() }, ctIcon("shield"), h("span", { class: "rec__button-label" }));
+    this.#inviting = role === "inviting";
+    this.consent = h("button", { class: "rec__button", type: "button", "data-testid": "recording-consent", hidden: !this.#inviting, onclick: () => this.#setConsent() }, ctIcon("shield"), h("span", { class: "rec__button-label" }));
     this.toggle = h("button", { class: "rec__button rec__button--record", type: "button", "data-testid": "recording-toggle", hidden: !CONTROLLERS.has(role), onclick: () => this.#toggle() }, ctIcon("record"), h("span", { class: "rec__button-label" }));
     this.error = h("span", { class: "rec__error", role: "alert", "data-testid": "recording-error", hidden: true });
     this.el = h("div", { class: "rec" }, this.indicator, this.consent, this.toggle, this.error);
@@ -78,9 +80,12 @@ export class RecordingControls {
     this.consent.setAttribute("aria-pressed", String(Boolean(state.consent)));
     this.consent.dataset.consent = String(Boolean(state.consent));
     this.consent.disabled = this.#busy || Boolean(state.recording && state.consent);
+    // A referred consultation's consent is in its case file, recorded before the call.
+    this.consent.hidden = !this.#inviting || Boolean(state.referred);
     const toggleKey = state.recording ? "rec.stop" : "rec.start";
     i18n.text(this.toggle.querySelector(".rec__button-label"), toggleKey);
-    i18n.attr(this.toggle, "title", state.recording ? "rec.stop" : state.consent ? "rec.start" : "rec.startNeedsConsent");
+    const needs = state.referred ? "rec.startNeedsCaseConsent" : "rec.startNeedsConsent";
+    i18n.attr(this.toggle, "title", state.recording ? "rec.stop" : state.consent ? "rec.start" : needs);
     this.toggle.dataset.recording = String(Boolean(state.recording));
     this.toggle.disabled = this.#busy;
   }
