@@ -22,6 +22,7 @@ from rooms.fields import required_text
 from rooms.referral import Acceptance, Referral, ReferralRequest, decline_reason
 from rooms.workflow import Upload
 from rooms.workflow_errors import (
+    AccountNotFoundError,
     AttachmentTooLargeError,
     InvalidFieldError,
     UnsupportedAttachmentError,
@@ -72,6 +73,7 @@ def referral_json(referral: Referral) -> dict[str, Any]:
         "scheduled_at_ms": referral.scheduled_at_ms,
         "duration_minutes": referral.duration_minutes,
         "consultation_id": referral.consultation_id,
+        "consultation_created_at_ms": referral.consultation_created_at_ms,
         "returned_at_ms": referral.returned_at_ms,
     }
 
@@ -120,9 +122,26 @@ async def list_referrals(request: web.Request) -> web.Response:
 
 
 async def get_referral(request: web.Request) -> web.Response:
+    """The referral, with ``people``: the name, title and specialty of every account it
+    names (inviting doctor, coordinator, requested and assigned experts), by account id,
+    so the case view can say who did what."""
     actor = await caller(request)
-    referral = await services(request).workflow.get_referral(actor, _case_id(request))
-    return private_json(referral_json(referral))
+    found = services(request)
+    referral = await found.workflow.get_referral(actor, _case_id(request))
+    named = [referral.requested_by, *referral.request.requested_expert_ids]
+    named += [referral.decided_by or "", *referral.assigned_expert_ids]
+    people: dict[str, dict[str, str]] = {}
+    for account_id in dict.fromkeys(filter(None, named)):
+        try:
+            account = await found.store.get_account(account_id)
+        except AccountNotFoundError:
+            continue
+        people[account_id] = {
+            "real_name": account.real_name,
+            "title": account.title,
+            "specialty": account.specialty,
+        }
+    return private_json({**referral_json(referral), "people": people})
 
 
 async def accept_referral(request: web.Request) -> web.Response:

@@ -38,14 +38,20 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-async def _index(request: web.Request) -> web.FileResponse:
-    # The page itself is small and changes with releases; never serve a stale one.
-    return web.FileResponse(WEB_CLIENT / "index.html", headers={"Cache-Control": "no-cache"})
+def _page(name: str) -> Handler:
+    async def serve(request: web.Request) -> web.FileResponse:
+        # The page itself is small and changes with releases; never serve a stale one.
+        return web.FileResponse(WEB_CLIENT / name, headers={"Cache-Control": "no-cache"})
+
+    return serve
 
 
 def add_pages(app: web.Application) -> None:
-    for path in ("/", "/join", "/review"):
-        app.router.add_get(path, _index)
+    # ``/`` is the desk (login, referrals, inbox, schedule, opinions); a join link
+    # (``/join#token=...``) and a review link open the call application.
+    app.router.add_get("/", _page("desk.html"))
+    for path in ("/join", "/review"):
+        app.router.add_get(path, _page("index.html"))
     app.router.add_static("/app/", WEB_CLIENT / "src", append_version=False)
     if not SOCKET_IO_DIST.is_dir():
         # Without it every page would load and then fail to connect: say so at start-up.

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Playwright, async_playwright
 
+from tests.support.accounts import DevAccount, seed_dev_accounts
 from tests.support.server import RunningServer, loopback_settings, running_server
 
 from .call_page import CallPage
@@ -127,3 +128,9 @@ async def pages() -> AsyncIterator[list[CallPage]]:
         await page.close()
     errors = [f"{p.participant_id}: {e}" for p in opened for e in p.page_errors]
     assert not errors, errors
+
+
+@pytest.fixture
+async def dev_accounts(server: RunningServer) -> dict[str, DevAccount]:
+    """The ``--dev`` demo institutions and accounts in ``server``, by login."""
+    return await seed_dev_accounts(server)
