@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -69,6 +69,16 @@ class Upload:
     sha256: str
     name: str
     """The name the client gave the file."""
+
+
+@dataclass(frozen=True)
+class ReceivedStudy:
+    """A CT series the imaging side has read and kept for a case."""
+
+    series_uid: str
+    size_bytes: int
+    sha256: str
+    """Of the upload as received (a DICOM file or a zip of one series)."""
 
 
 @dataclass(frozen=True)
@@ -207,24 +217,30 @@ class Workflow:
         )
 
     async def add_study(
-        self, actor: Actor, case_id: str, study_id: str, description: str
+        self,
+        actor: Actor,
+        case_id: str,
+        description: str,
+        receive: Callable[[], Awaitable[ReceivedStudy]],
     ) -> Attachment:
-        """Attach a CT study held by the imaging service, by its id."""
+        """Attach the patient's CT study. ``receive`` reads and keeps it, and runs only once
+        the caller is admitted to the open case: nobody stores data in a case out of reach."""
         attachment_id = new_record_id("att")
         referral = await self._case(
             actor, Action.ADD_ATTACHMENT, case_id, "attachment", attachment_id
         )
         _expect_open(referral)
+        study = await receive()
         return await self._keep(
             Attachment(
                 id=attachment_id,
                 case_id=case_id,
                 kind=AttachmentKind.CT_STUDY,
                 description=description,
-                size_bytes=0,
-                sha256="",
+                size_bytes=study.size_bytes,
+                sha256=study.sha256,
                 path="",
-                study_id=study_id,
+                study_id=study.series_uid,
                 uploaded_by=actor.id,
                 uploaded_at_ms=self._clock_ms(),
             )

@@ -39,6 +39,7 @@ from rooms.workflow_store import WorkflowStore
 from .auth import AccessGrant, Argon2PasswordHasher, TokenAuthority
 from .errors import InvalidPayloadError, SignalingError, TokenInvalidError, TokenMissingError
 from .signing import NodeSigningKey
+from .studies import StudyLibrary
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -78,6 +79,8 @@ class WorkflowServices:
     directory: Directory
     authority: TokenAuthority
     signing_key: NodeSigningKey
+    case_studies: StudyLibrary
+    """The CT studies sent with referrals, by case id."""
     options: WorkflowOptions
     clock_ms: Callable[[], int]
 
@@ -119,6 +122,7 @@ class WorkflowHost:
             directory=Directory(store, self._hasher, self._clock_ms),
             authority=self._authority,
             signing_key=NodeSigningKey.load_or_create(options.data_dir),
+            case_studies=StudyLibrary(options.data_dir / "case-studies"),
             options=options,
             clock_ms=self._clock_ms,
         )

@@ -20,7 +20,7 @@ from rooms.attachment import SNIFF_BYTES, Attachment, AttachmentKind, sniff_kind
 from rooms.consent import Consent, ConsentRequest
 from rooms.fields import required_text
 from rooms.referral import Acceptance, Referral, ReferralRequest, decline_reason
-from rooms.workflow import Upload
+from rooms.workflow import ReceivedStudy, Upload
 from rooms.workflow_errors import (
     AccountNotFoundError,
     AttachmentTooLargeError,
@@ -29,6 +29,8 @@ from rooms.workflow_errors import (
 )
 
 from .access_api import caller, json_object, services
+from .app_keys import HUB, STUDIES
+from .errors import PayloadTooLargeError
 
 PRIVATE = {"Cache-Control": "private, no-store"}
 _CHUNK_BYTES = 64 * 1024
@@ -217,16 +219,44 @@ def _checked_kind(head: bytes, declared: str) -> AttachmentKind:
 
 
 async def attach_study(request: web.Request) -> web.Response:
-    """Attach a CT study the imaging API holds: ``{"study_id", "description"}``."""
+    """Attach the patient's CT study: the DICOM itself as the body (one file, or a zip of
+    one series) and ``?description=``. It is read and checked like an upload in the call,
+    kept with the case, and on the shared viewer of the consultation created from it."""
     actor = await caller(request)
-    body = await json_object(request)
-    attachment = await services(request).workflow.add_study(
-        actor,
-        _case_id(request),
-        required_text(body, "study_id", "影像检查", max_chars=128),
-        required_text(body, "description", "检查描述", max_chars=200),
-    )
+    found = services(request)
+    description = required_text(request.query, "description", "检查描述", max_chars=200)
+    limit = found.options.max_upload_bytes
+    too_large = AttachmentTooLargeError(f"attachments are limited to {limit} bytes")
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    case_id = _case_id(request)
+
+    async def receive() -> ReceivedStudy:
+        try:
+            kept = await found.case_studies.ingest(case_id, request.content, limit)
+        except PayloadTooLargeError:
+            raise too_large from None
+        return ReceivedStudy(kept.volume.series_uid, kept.size_bytes, kept.sha256)
+
+    attachment = await found.workflow.add_study(actor, case_id, description, receive)
+    await _share_studies(request, case_id)
     return private_json(attachment_json(attachment), 201)
+
+
+async def _share_studies(request: web.Request, case_id: str) -> None:
+    """Give the case's consultation, once it exists, every CT series of the case; a
+    consultation in progress shows a new one at once. (The workflow API also runs
+    without the live side, in its own tests: then there is nothing to share with.)"""
+    found = services(request)
+    referral = await found.store.get_referral(case_id)
+    studies, hub = request.app.get(STUDIES), request.app.get(HUB)
+    if referral.consultation_id is None or studies is None:
+        return
+    shared = await found.case_studies.share(case_id, studies, referral.consultation_id)
+    if shared and hub is not None:
+        extents = await studies.extents(referral.consultation_id)
+        for uid in shared:
+            await hub.add_series(referral.consultation_id, uid, extents[uid])
 
 
 async def list_attachments(request: web.Request) -> web.Response:
@@ -268,6 +298,7 @@ async def list_consents(request: web.Request) -> web.Response:
 async def create_consultation(request: web.Request) -> web.Response:
     actor = await caller(request)
     referral = await services(request).workflow.create_consultation(actor, _case_id(request))
+    await _share_studies(request, referral.id)
     return private_json(referral_json(referral), 201)
 
 

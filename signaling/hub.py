@@ -50,6 +50,11 @@ class Hub:
             live = self.live.get(consultation_id)
             if live is None:
                 consultation = await self._store.get_or_create(consultation_id, consultation_id)
+                # Series kept on disk (sent with the referral, or uploaded before a restart)
+                # are on the shared viewer from the start.
+                for uid, extent in (await self.studies.extents(consultation_id)).items():
+                    if uid not in consultation.viewer.series:
+                        consultation.viewer.add_series(uid, extent)
                 router = self._engine.create_router(
                     RouterOptions(app_data={"consultation_id": consultation_id})
                 )

@@ -1,40 +1,67 @@
-"""CT studies uploaded to a consultation: streamed in, checked, kept, served.
+"""CT studies: streamed in, checked, kept, served.
 
 An upload is streamed to a temporary folder with a byte limit, read with
 ``imaging`` in a worker thread, and only then moved into place: a refused or
 failed upload leaves nothing behind. Volumes are kept in memory once read.
+
+Two libraries hold studies: a consultation's (uploaded during the call) and a
+referral's (sent with it, before any consultation exists); a consultation created
+from a referral receives the referral's series with :meth:`StudyLibrary.share`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
+import json
+import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import StreamReader
 
 from imaging import Volume, read_ct_volume, volume_bytes
+from rooms.viewer import SeriesExtent
 
 from .errors import PayloadTooLargeError, StudyNotFoundError
 
 CHUNK_BYTES = 1 << 20
+_UPLOAD = "upload"
+_EXTENT = "extent.json"
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """An upload read and kept: its volume, and the upload's size and SHA-256."""
+
+    volume: Volume
+    size_bytes: int
+    sha256: str
+
+
+def extent_of(volume: Volume) -> SeriesExtent:
+    slices, rows, columns = volume.shape
+    return SeriesExtent(axial=slices, coronal=rows, sagittal=columns)
 
 
 class StudyLibrary:
-    """The studies of every consultation, under ``<data_dir>/studies/<consultation id>/``."""
+    """Series by owner (a consultation id, or a referral's case id), under ``root/<owner>/``."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._volumes: dict[tuple[str, str], Volume] = {}
         self._compressed: dict[tuple[str, str], bytes] = {}
 
-    async def ingest(self, consultation_id: str, body: StreamReader, limit: int) -> Volume:
+    async def ingest(self, consultation_id: str, body: StreamReader, limit: int) -> Ingested:
         """Read one upload (a DICOM file or a zip of one series) into a volume."""
         staging = self.root / ".incoming" / uuid.uuid4().hex
         staging.mkdir(parents=True)
+        digest = hashlib.sha256()
         try:
-            upload = staging / "upload"
+            upload = staging / _UPLOAD
             received = 0
             with upload.open("wb") as handle:
                 async for chunk in body.iter_chunked(CHUNK_BYTES):
@@ -43,8 +70,11 @@ class StudyLibrary:
                         raise PayloadTooLargeError(
                             f"the upload is larger than the limit of {limit} bytes"
                         )
+                    digest.update(chunk)
                     handle.write(chunk)
             volume = await asyncio.to_thread(read_ct_volume, [upload])
+            extent = dataclasses.asdict(extent_of(volume))
+            (staging / _EXTENT).write_text(json.dumps(extent), encoding="utf-8")
             final = self.root / consultation_id / _folder_name(volume.series_uid)
             if final.exists():
                 await asyncio.to_thread(shutil.rmtree, final)
@@ -55,16 +85,16 @@ class StudyLibrary:
                 await asyncio.to_thread(shutil.rmtree, staging)
         self._volumes[(consultation_id, volume.series_uid)] = volume
         self._compressed.pop((consultation_id, volume.series_uid), None)
-        return volume
+        return Ingested(volume, received, digest.hexdigest())
 
     async def volume(self, consultation_id: str, series_uid: str) -> Volume:
         """A series of the consultation (read from disk once, then from memory)."""
         key = (consultation_id, series_uid)
         if key not in self._volumes:
             folder = self.root / consultation_id / _folder_name(series_uid)
-            if not (folder / "upload").is_file():
+            if not (folder / _UPLOAD).is_file():
                 raise StudyNotFoundError("this consultation has no such series")
-            self._volumes[key] = await asyncio.to_thread(read_ct_volume, [folder / "upload"])
+            self._volumes[key] = await asyncio.to_thread(read_ct_volume, [folder / _UPLOAD])
         return self._volumes[key]
 
     async def volume_data(self, consultation_id: str, series_uid: str) -> bytes:
@@ -76,9 +106,43 @@ class StudyLibrary:
             self._compressed[key] = await asyncio.to_thread(volume_bytes, volume)
         return self._compressed[key]
 
-    def series_uids(self, consultation_id: str) -> list[str]:
-        folder = self.root / consultation_id
-        return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.exists() else []
+    def series_uids(self, owner: str) -> list[str]:
+        """The series of ``owner``, oldest upload first (so the first stays first)."""
+        folder = self.root / owner
+        if not folder.exists():
+            return []
+        series = [p for p in folder.iterdir() if p.is_dir()]
+        return [p.name for p in sorted(series, key=lambda p: (p.stat().st_mtime_ns, p.name))]
+
+    async def extents(self, owner: str) -> dict[str, SeriesExtent]:
+        """Every series of ``owner`` and its extent (kept beside the upload at ingest;
+        a series kept before that is read once and the extent written)."""
+        extents = {}
+        for uid in self.series_uids(owner):
+            path = self.root / owner / uid / _EXTENT
+            if path.is_file():
+                extents[uid] = SeriesExtent(**json.loads(path.read_text(encoding="utf-8")))
+            else:
+                extents[uid] = extent_of(await self.volume(owner, uid))
+                path.write_text(json.dumps(dataclasses.asdict(extents[uid])), encoding="utf-8")
+        return extents
+
+    async def share(self, owner: str, target: StudyLibrary, target_owner: str) -> list[str]:
+        """Give ``target_owner`` in ``target`` every series of ``owner`` it lacks (hard
+        links: the same bytes, kept once); the series UIDs shared."""
+
+        def link() -> list[str]:
+            shared = []
+            for uid in self.series_uids(owner):
+                destination = target.root / target_owner / _folder_name(uid)
+                if destination.exists():
+                    continue
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copytree(self.root / owner / uid, destination, copy_function=os.link)
+                shared.append(uid)
+            return shared
+
+        return await asyncio.to_thread(link)
 
 
 def _folder_name(series_uid: str) -> str:

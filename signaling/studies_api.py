@@ -9,11 +9,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from imaging import Orientation, extract, plane_count, render_png, volume_metadata
-from rooms.viewer import SeriesExtent
 
 from .app_keys import HUB, SETTINGS, STUDIES
 from .consultation_access import CLINICIANS, EVERYONE, consultation_grant
 from .errors import InvalidPayloadError, PayloadTooLargeError, StudyNotFoundError
+from .studies import extent_of
 
 #: Browsers cache series data: a series UID never names different pixels.
 CACHE = "private, max-age=86400, immutable"
@@ -27,11 +27,8 @@ async def upload(request: web.Request) -> web.Response:
     limit = request.app[SETTINGS].limits.upload_bytes
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLargeError(f"the upload is larger than the limit of {limit} bytes")
-    volume = await request.app[STUDIES].ingest(consultation_id, request.content, limit)
-    slices, rows, columns = volume.shape
-    await request.app[HUB].add_series(
-        consultation_id, volume.series_uid, SeriesExtent(slices, rows, columns)
-    )
+    volume = (await request.app[STUDIES].ingest(consultation_id, request.content, limit)).volume
+    await request.app[HUB].add_series(consultation_id, volume.series_uid, extent_of(volume))
     return web.json_response(volume_metadata(volume), status=201)
 
 

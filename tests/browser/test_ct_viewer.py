@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ from playwright.async_api import Browser, expect
 
 from imaging.window import apply_window
 from rooms import Role
-from tests.imaging.phantom import MARKER_SLICE, Phantom, make_phantom, write_series
+from tests.imaging.phantom import MARKER_SLICE, zipped_phantom
 from tests.support.server import RunningServer
 
 from .call_page import JOIN_TIMEOUT_S, CallPage, wait_until
@@ -23,15 +21,6 @@ WAIT_S = JOIN_TIMEOUT_S
 WAIT_MS = WAIT_S * 1000
 #: What `window.mdt.ct()` says the canvas shows; equal on two pages = the same picture.
 SHOWN = ("series_uid", "plane", "index", "window_center", "window_width", "checksum")
-
-
-def zipped_phantom(folder: Path) -> tuple[Phantom, bytes]:
-    phantom = make_phantom()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in write_series(folder, phantom):
-            archive.write(path, path.name)
-    return phantom, buffer.getvalue()
 
 
 async def upload(server: RunningServer, token: str, body: bytes) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import aiohttp
 from playwright.async_api import Browser, expect
 
 from rooms import Role
+from tests.imaging.phantom import zipped_phantom
 from tests.support.server import RunningServer
 
 from .call_page import JOIN_TIMEOUT_S, CallPage, wait_until
@@ -20,7 +21,6 @@ from .test_ct_viewer import (
     open_page,
     upload,
     wait_shows,
-    zipped_phantom,
 )
 
 WAIT_S = JOIN_TIMEOUT_S

@@ -14,8 +14,10 @@ markers on MARKER_SLICE stay where they are.
 
 from __future__ import annotations
 
+import io
 import math
 import random
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,3 +254,18 @@ def resave(path: Path, target: Path, **changes: object) -> Path:
         setattr(ds, keyword, value)
     ds.save_as(target, enforce_file_format=True)
     return target
+
+
+def zipped(paths: Sequence[Path]) -> bytes:
+    """The files as one zip, as a doctor uploads a series."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in paths:
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def zipped_phantom(folder: Path) -> tuple[Phantom, bytes]:
+    """A phantom and its series zipped (the files are written to ``folder``)."""
+    phantom = make_phantom()
+    return phantom, zipped(write_series(folder, phantom))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import pydicom
 import pytest
 
 from rooms import Role
-from tests.imaging.phantom import MARKER_SLICE, make_phantom, write_series
+from tests.imaging.phantom import MARKER_SLICE, make_phantom, write_series, zipped
 from tests.integration.test_consultation import make_peer
 from tests.support.media_peer import wait_until
 from tests.support.server import RunningServer, loopback_settings, running_server
@@ -27,14 +26,6 @@ async def server(tmp_path: Path) -> AsyncIterator[RunningServer]:
     settings = loopback_settings(tmp_path / "data", **{"limits.upload_bytes": UPLOAD_LIMIT})
     async with running_server(settings) as running:
         yield running
-
-
-def zipped(paths: list[Path]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in paths:
-            archive.write(path, path.name)
-    return buffer.getvalue()
 
 
 async def post(server: RunningServer, body: bytes, token: str, consultation: str = "mdt-1"):  # type: ignore[no-untyped-def]

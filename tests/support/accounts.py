@@ -57,14 +57,21 @@ async def access_token(server: RunningServer, account: DevAccount) -> str:
 
 
 async def api_call(
-    server: RunningServer, token: str, method: str, path: str, json: Any = None
+    server: RunningServer,
+    token: str,
+    method: str,
+    path: str,
+    json: Any = None,
+    data: bytes | None = None,
 ) -> Any:
-    """One workflow API request as the token's account; the JSON reply (2xx asserted)."""
+    """One workflow API request as the token's account (a JSON body, or ``data`` as it
+    is); the JSON reply (2xx asserted)."""
     async with aiohttp.ClientSession() as http:
         reply = await http.request(
             method,
             f"{server.url}{path}",
             json=json,
+            data=data,
             headers={"Authorization": f"Bearer {token}"},
         )
         body = await reply.json() if reply.status != 204 else None

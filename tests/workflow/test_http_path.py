@@ -3,6 +3,7 @@ consent → consultation → join links → signed opinion → FHIR R4 export �
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -18,6 +19,7 @@ from rooms import Role
 from rooms.audit import AuditOutcome, AuditQuery
 from rooms.recording import MANIFEST, Manifest, RecordedFile, RecordingStatus
 from signaling.errors import TokenExpiredError
+from tests.imaging.phantom import zipped_phantom
 from tests.workflow.http import MAX_UPLOAD_BYTES, PUBLIC_URL, Api
 from tests.workflow.world import referral_body
 
@@ -69,7 +71,9 @@ def seal_recording(data_dir: Path, consultation_id: str) -> Manifest:
     return manifest
 
 
-async def test_a_referral_travels_the_whole_path_to_a_signed_returned_opinion(api: Api) -> None:
+async def test_a_referral_travels_the_whole_path_to_a_signed_returned_opinion(
+    api: Api, tmp_path: Path
+) -> None:
     world, accounts = api.world, api.world.accounts
 
     # --- the inviting doctor refers a patient ------------------------------------------
@@ -92,7 +96,7 @@ async def test_a_referral_travels_the_whole_path_to_a_signed_returned_opinion(ap
         {"case_id": case_id, "from_institution_id": world.institutions["village"].id},
     ) in api.pushes.sent
 
-    # --- attachments: PDF, JPEG, PNG by content; a CT study by reference ---------------
+    # --- attachments: PDF, JPEG, PNG by content; a CT study through the imaging reader --
     base = f"/api/referrals/{case_id}"
     form = await api.call(
         "POST",
@@ -112,13 +116,27 @@ async def test_a_referral_travels_the_whole_path_to_a_signed_returned_opinion(ap
         data=upload(image_bytes("PNG"), "心电图.png", "image/png"),
     )
     assert scan.body["kind"] == "png"
-    study = await api.call(
-        "POST",
-        f"{base}/studies",
-        "doctor",
-        json={"study_id": "1.2.840.113619.2.55.3.604688", "description": "胸部CT平扫"},
+    # The CT itself, read and kept with the case (shared with its consultation later).
+    phantom, ct_zip = zipped_phantom(tmp_path / "ct")
+    study = await api.call("POST", f"{base}/studies?description=胸部CT平扫", "doctor", data=ct_zip)
+    assert (study.status, study.body["kind"]) == (201, "ct-study"), study.body
+    assert study.body["study_id"] == phantom.series_uid
+    assert study.body["size_bytes"] == len(ct_zip)
+    assert study.body["sha256"] == hashlib.sha256(ct_zip).hexdigest()
+    kept = api.data_dir / "case-studies" / case_id / phantom.series_uid
+    assert (kept / "upload").read_bytes() == ct_zip
+    not_ct = await api.call(
+        "POST", f"{base}/studies?description=胸部CT", "doctor", data=SCANNED_FORM
     )
-    assert (study.status, study.body["kind"]) == (201, "ct-study")
+    assert (not_ct.status, not_ct.code) == (415, "not-dicom"), not_ct.body
+    unnamed = await api.call("POST", f"{base}/studies", "doctor", data=ct_zip)
+    assert (unnamed.status, unnamed.body["error"]["field"]) == (400, "description")
+    # Out of reach: refused before a byte is kept.
+    outsider = await api.call(
+        "POST", f"{base}/studies?description=胸部CT", "county-doctor", data=ct_zip
+    )
+    assert outsider.status == 404
+    assert [p.name for p in kept.parent.iterdir()] == [phantom.series_uid]
     fetched = await api.call("GET", f"{base}/attachments/{form.body['id']}", "doctor")
     assert fetched.body == SCANNED_FORM
     assert fetched.headers["Content-Type"] == "application/pdf"

@@ -8,12 +8,16 @@ also be in the audit trail as refused.
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from rooms.audit import AuditOutcome, AuditQuery
+from tests.imaging.phantom import zipped_phantom
 from tests.workflow.http import Api, Reply
 from tests.workflow.world import referral_body
 
@@ -40,6 +44,16 @@ def _account_body(api: Api, _: str) -> object:
     }
 
 
+@functools.cache
+def _ct_series_zip() -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        return zipped_phantom(Path(folder))[1]
+
+
+def _ct_zip(api: Api, _: str) -> object:
+    return _ct_series_zip()
+
+
 CASE = "/api/referrals/{case}"
 ATTEMPTS = (
     Attempt("read-referral", "GET", CASE, None, 200),
@@ -54,13 +68,7 @@ ATTEMPTS = (
         409,
     ),
     Attempt("decline-referral", "POST", CASE + "/decline", lambda *_: {"reason": "专家出差"}, 409),
-    Attempt(
-        "add-attachment",
-        "POST",
-        CASE + "/studies",
-        lambda *_: {"study_id": "1.2.3", "description": "胸部CT"},
-        201,
-    ),
+    Attempt("add-attachment", "POST", CASE + "/studies?description=胸部CT", _ct_zip, 201),
     Attempt("read-attachment", "GET", CASE + "/attachments", None, 200),
     Attempt(
         "record-consent",
@@ -169,7 +177,8 @@ async def test_each_role_may_do_only_its_own_actions_on_cases_within_its_reach(
     for attempt in ATTEMPTS:
         path = attempt.path.format(case=case_id)
         body = attempt.body(api, case_id) if attempt.body else None
-        reply: Reply = await api.call(attempt.method, path, actor, json=body)
+        sent = {"data": body} if isinstance(body, bytes) else {"json": body}
+        reply: Reply = await api.call(attempt.method, path, actor, **sent)
         expected = expected_status(api, actor, attempt)
         assert reply.status == expected, (attempt.name, attempt.method, reply.body)
         if expected in (403, 404):
