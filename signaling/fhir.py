@@ -38,6 +38,7 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 #: RFC 6920 named information: how a SHA-256 digest is written as an identifier.
 NI_SYSTEM = "urn:ietf:rfc:3986"
+_CT = {"system": "http://dicom.nema.org/resources/ontology/DCM", "code": "CT"}
 
 _SERVICE_REQUEST_STATUS = {
     ReferralStatus.SUBMITTED: "active",
@@ -173,10 +174,10 @@ def _attachments(bundle: _Bundle, record: CaseRecord, subject: Resource) -> list
                     ],
                     "status": "available",
                     "subject": subject,
-                    "modality": [
-                        {"system": "http://dicom.nema.org/resources/ontology/DCM", "code": "CT"}
-                    ],
+                    "modality": [_CT],
                     "description": attachment.description,
+                    # What was sent is one series; its UID is the DICOM Series Instance UID.
+                    "series": [{"uid": attachment.study_id, "modality": _CT}],
                 },
             )
             references.append(bundle.ref("ImagingStudy", attachment.id))

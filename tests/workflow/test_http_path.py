@@ -287,6 +287,7 @@ async def test_a_referral_travels_the_whole_path_to_a_signed_returned_opinion(
     assert kinds.count("DocumentReference") == 4  # three files and the recording
     by_type = {r["resourceType"]: r for r in resources}
     assert by_type["Encounter"]["class"]["code"] == "VR"
+    assert by_type["ImagingStudy"]["series"][0]["uid"] == phantom.series_uid
     assert by_type["Task"]["status"] == "completed"
     assert by_type["Composition"]["status"] == "final"
     assert by_type["Provenance"]["signature"][0]["data"] == signature["signature"]
