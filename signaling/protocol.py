@@ -402,6 +402,9 @@ class ViewerInfo:
     measurements: list[dict[str, Any]]
     control_requests: list[str]
     """Who asked the presenter for control, oldest first."""
+    series: list[str]
+    """Every series of the consultation (sent with the referral or uploaded in the call),
+    oldest first: the presenter may show any of them."""
 
     @classmethod
     def of(cls, viewer: SharedViewer) -> ViewerInfo:
@@ -419,6 +422,7 @@ class ViewerInfo:
             pointer=list(state.pointer) if state.pointer is not None else None,
             measurements=[dataclasses.asdict(m) for m in state.measurements],
             control_requests=list(viewer.control_requests),
+            series=list(viewer.series),
         )
 
 

@@ -216,6 +216,17 @@ async def test_followers_see_the_presenters_slice_window_and_measurement_and_may
     await expect(presenter.page.get_by_test_id("chat-message")).to_have_count(1, timeout=WAIT_MS)
     await presenter.page.screenshot(path=artifacts / "ct-pane.png")
 
+    # A second series (say, the contrast CT): the presenter picks it, everyone sees it.
+    _, second_body = zipped_phantom(tmp_path / "ct2")
+    token = server.token(CONSULTATION, "p1", "李医生")
+    second = (await upload(server, token, second_body))["series_uid"]
+    picker = presenter.page.get_by_test_id("ct-series-picker")
+    await expect(picker.locator("option")).to_have_count(2, timeout=WAIT_MS)
+    await expect(follower.page.get_by_test_id("ct-series-picker")).to_be_disabled()
+    await picker.select_option(second)
+    for page in (presenter, follower, late):
+        await wait_shows(page, "the second series", series_uid=second, plane="axial", index=20)
+
 
 async def test_the_browser_cuts_planes_and_maps_grey_levels_exactly_as_the_server_does(
     browser: Browser, server: RunningServer, pages: list[CallPage]

@@ -115,5 +115,5 @@ async def test_the_referrals_ct_is_on_the_consultations_viewer_before_and_after_
         in_consultation(restarted, link["token"]) as (_, joined),
     ):
         assert joined["viewer"]["series_uid"] == first.series_uid
-        viewer = restarted.hub.live[consultation_id].consultation.viewer
-        assert set(viewer.series) == {first.series_uid, second.series_uid}
+        # Every series is offered to the presenter, oldest first.
+        assert joined["viewer"]["series"] == [first.series_uid, second.series_uid]

@@ -167,6 +167,9 @@ export class CtPane {
     const i18n = this.#i18n;
     const ui = this.#ui;
     ui.series = h("span", { class: "ct-pane__series", "data-testid": "ct-series" });
+    ui.seriesPicker = h("select", { class: "ct-series-picker", "data-testid": "ct-series-picker", hidden: true, onchange: () => this.#pickSeries(ui.seriesPicker.value) });
+    i18n.attr(ui.seriesPicker, "aria-label", "ct.pickSeries");
+    i18n.attr(ui.seriesPicker, "title", "ct.pickSeries");
     ui.fileInput = h("input", {
       type: "file",
       class: "ct-pane__file",
@@ -187,6 +190,7 @@ export class CtPane {
       { class: "ct-pane__head" },
       h("span", { class: "ct-pane__title" }, ctIcon("scan"), i18n.text(h("span"), "ct.title")),
       ui.series,
+      ui.seriesPicker,
       h("span", { class: "ct-pane__spacer" }),
       ui.upload,
       ui.fileInput,
@@ -356,11 +360,27 @@ export class CtPane {
     ui.requests.hidden = requests.length === 0;
   }
 
+  /** With two series or more, the presenter picks the one everyone sees. */
+  #renderSeriesPicker(view) {
+    const picker = this.#ui.seriesPicker;
+    const all = this.#sync.latest?.series ?? [];
+    picker.hidden = all.length < 2;
+    picker.disabled = !this.#sync.presenting;
+    const labels = all.map((uid, i) => this.#store.get(uid)?.meta.description || this.#i18n.t("ct.seriesN", { n: i + 1 }));
+    const key = JSON.stringify([all, labels]);
+    if (picker.dataset.key !== key) {
+      picker.dataset.key = key;
+      replaceChildren(picker, all.map((uid, i) => h("option", { value: uid }, labels[i])));
+    }
+    picker.value = view?.series_uid ?? "";
+  }
+
   #renderTools(series, view) {
     const ui = this.#ui;
     const i18n = this.#i18n;
     const presenting = this.#sync.presenting;
     const ready = Boolean(series && view);
+    this.#renderSeriesPicker(view);
     ui.upload.hidden = this.#call.me.role === "observer";
     ui.emptyUpload.hidden = this.#call.me.role === "observer";
     ui.upload.disabled = this.#uploading;
@@ -567,6 +587,31 @@ export class CtPane {
     this.#change(fields);
   }
 
+  /** Shows another series to everyone (the presenter only): its middle axial slice. */
+  #showSeries(meta) {
+    if (!this.#sync.presenting || this.#sync.view?.series_uid === meta.series_uid) return;
+    const window = meta.default_window ?? { center: 40, width: 400 };
+    this.#sync.change({
+      series_uid: meta.series_uid,
+      plane: "axial",
+      index: middleIndex(meta.shape, "axial"),
+      window_center: window.center,
+      window_width: window.width,
+      zoom: 1,
+      pan: [0, 0],
+      pointer: null,
+    });
+  }
+
+  async #pickSeries(uid) {
+    try {
+      this.#showSeries((await this.#store.load(uid)).meta);
+    } catch (error) {
+      this.#notice("ct.loadFailed", { reason: this.#errorText(error.code, error.message) }, { tone: "error" });
+    }
+    this.#render();
+  }
+
   async #upload(file) {
     if (this.#uploading) return;
     this.#uploading = true;
@@ -581,19 +626,7 @@ export class CtPane {
       this.#notice("ct.uploaded", { description: meta.description || meta.modality || "CT", slices: meta.shape[0] }, { tone: "ok", autoHide: true });
       // The one who brings the images usually presents them.
       if (!this.#sync.latest?.presenter) await this.#sync.control("request");
-      if (this.#sync.presenting && this.#sync.view?.series_uid !== meta.series_uid) {
-        const window = meta.default_window ?? { center: 40, width: 400 };
-        this.#sync.change({
-          series_uid: meta.series_uid,
-          plane: "axial",
-          index: middleIndex(meta.shape, "axial"),
-          window_center: window.center,
-          window_width: window.width,
-          zoom: 1,
-          pan: [0, 0],
-          pointer: null,
-        });
-      }
+      this.#showSeries(meta);
     } catch (error) {
       this.#notice("ct.uploadFailed", { reason: this.#errorText(error.code, error.message) }, { tone: "error" });
     } finally {
