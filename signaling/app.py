@@ -22,11 +22,11 @@ from .export import Exporter
 from .hub import Hub
 from .namespace import AccountNotifier, ConsultationNamespace, SocketNotifier
 from .pages import add_pages, security_headers
-from .protocol import IceServerInfo
 from .recording import recover_interrupted
 from .recording_api import add_recording_routes
 from .studies import StudyLibrary
 from .studies_api import add_study_routes
+from .turn import IceServerOffer
 from .workflow_api import add_workflow_routes
 
 
@@ -49,7 +49,9 @@ def create_app(settings: Settings) -> web.Application:
     engine = Engine(
         EngineOptions(
             ice_servers=[
-                IceServer(list(s.urls), s.username, s.credential) for s in media.ice_servers
+                IceServer(list(s.urls), s.username, s.credential)
+                for s in media.ice_servers
+                if not s.shared_secret
             ],
             host_addresses=list(media.host_addresses) or None,
             video_codec=VideoCodec(media.video_codec),
@@ -80,7 +82,7 @@ def create_app(settings: Settings) -> web.Application:
         engine,
         store,
         SocketNotifier(sio),
-        [IceServerInfo(list(s.urls), s.username, s.credential) for s in media.ice_servers],
+        IceServerOffer(media.ice_servers).for_participant,
         recordings_root(settings),
         studies,
         ConsentGate(workflow).recording_consent,

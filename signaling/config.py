@@ -81,6 +81,12 @@ class IceServerConfig:
     """TURN username, if the server needs one."""
     credential: str | None = None
     """TURN password, if the server needs one."""
+    shared_secret: str | None = None
+    """coturn's ``static-auth-secret`` (``use-auth-secret``): instead of the static
+    username and credential, every participant gets their own, valid for
+    ``credential_ttl_s``. The SFU's own connections use only servers without it."""
+    credential_ttl_s: int = 12 * 3600
+    """How long the credentials made with ``shared_secret`` stay valid."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,13 @@ def check_settings(settings: Settings) -> None:
         for url in server_config.urls:
             if not url.startswith(("turn:", "turns:", "stun:", "stuns:")):
                 raise ConfigError(f"media.ice_servers[{n}].urls: {url!r} is not a TURN/STUN URL")
+        if server_config.shared_secret and (server_config.username or server_config.credential):
+            raise ConfigError(
+                f"media.ice_servers[{n}]: shared_secret replaces username and credential; "
+                "set one or the other"
+            )
+        if server_config.credential_ttl_s <= 0:
+            raise ConfigError(f"media.ice_servers[{n}].credential_ttl_s must be positive")
     for f in dataclasses.fields(limits):
         if getattr(limits, f.name) <= 0:
             raise ConfigError(f"limits.{f.name} must be positive")

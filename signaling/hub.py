@@ -25,7 +25,7 @@ class Hub:
         engine: Engine,
         store: ConsultationStore,
         notifier: Notifier,
-        ice_servers: list[IceServerInfo],
+        ice_servers: Callable[[str], list[IceServerInfo]],
         recordings_root: Path,
         studies: StudyLibrary,
         recording_consent: Callable[[str], Awaitable[bool | None]],

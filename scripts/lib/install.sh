@@ -1,9 +1,9 @@
 # Shared by scripts/dev and scripts/test: idempotent installation steps.
 
 # Debian packages the server needs (a CJK font reportlab can embed in the case PDF), and
-# those only the tests need (a browser that renders Chinese, a PostgreSQL server).
+# those only the tests need (a browser that renders Chinese, a PostgreSQL server, coturn).
 SYSTEM_PACKAGES=(python3-venv fonts-wqy-microhei)
-TEST_SYSTEM_PACKAGES=(chromium fonts-noto-cjk postgresql)
+TEST_SYSTEM_PACKAGES=(chromium fonts-noto-cjk postgresql coturn)
 
 # $@: extra packages beyond SYSTEM_PACKAGES.
 install_system_packages() {

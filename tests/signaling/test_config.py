@@ -79,6 +79,15 @@ def test_unknown_keys_are_errors_wherever_they_come_from(
         ('[media]\nhost_addresses = ["localhost"]\n', "not an IP address"),
         ('[media]\nvideo_codec = "AV1"\n', "media.video_codec must be one of"),
         ('[[media.ice_servers]]\nurls = ["http://x"]\n', "is not a TURN/STUN URL"),
+        (
+            '[[media.ice_servers]]\nurls = ["turn:t:3478"]\nusername = "u"\nshared_secret = "s"\n',
+            "shared_secret replaces username and credential",
+        ),
+        (
+            '[[media.ice_servers]]\nurls = ["turn:t:3478"]\nshared_secret = "s"\n'
+            "credential_ttl_s = 0\n",
+            r"ice_servers\[0\].credential_ttl_s must be positive",
+        ),
         ("[limits]\nsocket_message_bytes = 1000\n", "socket_message_bytes must be at least"),
         ("[server\n", "not valid TOML"),
     ],
@@ -103,4 +112,6 @@ def test_the_sample_config_lists_every_key_and_is_valid(tmp_path: Path) -> None:
         assert set(sample[section.name]) == known, section.name
     settings = load_settings(SAMPLE, env={"MDT_AUTH_SECRET": SECRET})
     assert settings.server.public_url == "https://mdt.example.org"
-    assert settings.media.ice_servers[0].username == "mdt"
+    relay = settings.media.ice_servers[0]
+    assert (relay.username, relay.credential_ttl_s) == (None, 43200)
+    assert relay.shared_secret is not None
