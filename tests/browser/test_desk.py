@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, expect
 
 from tests.browser.desk_page import DeskPage
-from tests.support.accounts import DevAccount, access_token, api_call, referral_body
+from tests.support.accounts import DevAccount, refer_from_dev_doctor
 from tests.support.server import RunningServer
 
 
@@ -32,14 +32,7 @@ async def test_login_refusal_then_the_roles_desk_with_live_notifications(
     assert await page.get_by_test_id("nav-cases").count() == 0
     await expect(page.get_by_test_id("notification-count")).to_be_hidden()
 
-    doctor_token = await access_token(server, dev_accounts["dev-doctor"])
-    created = await api_call(
-        server,
-        doctor_token,
-        "POST",
-        "/api/referrals",
-        referral_body(coordinator.institution_id, dev_accounts["dev-expert1"].account_id),
-    )
+    created = await refer_from_dev_doctor(server, dev_accounts)
     # Pushed over the desk's socket: a toast and the count, without a reload.
     toast = page.get_by_test_id("toast")
     await expect(toast).to_have_text("收到新的会诊申请")

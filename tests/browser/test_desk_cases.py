@@ -5,13 +5,15 @@ verification, the PDF export; a case out of reach reads as not found; both langu
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, Page, expect
 
 from rooms import Role
 from tests.browser.desk_page import DeskPage
-from tests.support.accounts import DevAccount, access_token, api_call, referral_body
+from tests.imaging.phantom import make_phantom, write_series, zipped
+from tests.support.accounts import DevAccount, access_token, api_call, refer_from_dev_doctor
 from tests.support.server import RunningServer
 
 CONSENT_FORM = b"%PDF-1.4\n% scanned consent form\n1 0 obj <<>> endobj\n%%EOF\n"
@@ -30,13 +32,7 @@ async def accepted_referral(
     doctor, coordinator = accounts["dev-doctor"], accounts["dev-coordinator"]
     expert = accounts["dev-expert1"]
     tokens = {a.login: await access_token(server, a) for a in (doctor, coordinator, expert)}
-    created = await api_call(
-        server,
-        tokens["dev-doctor"],
-        "POST",
-        "/api/referrals",
-        referral_body(coordinator.institution_id, expert.account_id),
-    )
+    created = await refer_from_dev_doctor(server, accounts)
     base = f"/api/referrals/{created['id']}"
     consent = {
         "kind": "consultation",
@@ -176,7 +172,7 @@ async def test_the_doctor_refers_a_patient_adds_a_pdf_and_both_consents(
         "Promise.all([import('/app/i18n.js'), import('/app/string_sets.js')])"
         ".then(([i, s]) => i.I18n.missingKeys(s.STRING_SETS))"
     )
-    ours = ("cases.", "referral.", "consent.", "attach.")
+    ours = ("cases.", "referral.", "consent.", "attach.", "refusal.")
     assert [p for p in problems if p.split(":", 1)[1].startswith(ours)] == []
     assert desk.page_errors == []
     await desk.close()
@@ -261,15 +257,7 @@ async def test_another_institutions_doctor_sees_not_found_in_either_language(
     browser: Browser, server: RunningServer, dev_accounts: dict[str, DevAccount]
 ) -> None:
     doctor = dev_accounts["dev-doctor"]
-    coordinator = dev_accounts["dev-coordinator"]
-    doctor_token = await access_token(server, doctor)
-    created = await api_call(
-        server,
-        doctor_token,
-        "POST",
-        "/api/referrals",
-        referral_body(coordinator.institution_id, dev_accounts["dev-expert1"].account_id),
-    )
+    created = await refer_from_dev_doctor(server, dev_accounts)
     admin_token = await access_token(server, dev_accounts["dev-admin"])
     institutions = await api_call(server, admin_token, "GET", "/api/institutions")
     county = next(i for i in institutions["institutions"] if i["level"] == "county-hospital")
@@ -310,5 +298,49 @@ async def test_another_institutions_doctor_sees_not_found_in_either_language(
     await page.get_by_test_id("lang-toggle").click()
     await expect(missing).to_contain_text("Case not found")
     await expect(missing).to_contain_text("not one you may read")
+    assert desk.page_errors == []
+    await desk.close()
+
+
+async def test_the_doctor_uploads_a_ct_series_as_a_zip_and_it_is_listed_as_a_ct_study(
+    browser: Browser, server: RunningServer, dev_accounts: dict[str, DevAccount], tmp_path: Path
+) -> None:
+    phantom = make_phantom()
+    series = zipped(write_series(tmp_path / "ct", phantom))
+    case_id = (await refer_from_dev_doctor(server, dev_accounts))["id"]
+    desk = await DeskPage.log_in(browser, server, dev_accounts, "dev-doctor")
+    page = desk.page
+    await desk.goto(f"/cases/{case_id}")
+    await page.get_by_test_id("study-toggle").click()
+
+    # A file that is not DICOM is refused in words, and nothing is attached.
+    await page.get_by_test_id("study-file").set_input_files(
+        files=[{"name": "胸部CT.dcm", "mimeType": "application/dicom", "buffer": CONSENT_FORM}]
+    )
+    await page.get_by_test_id("study-description").fill("胸部CT平扫")
+    await page.get_by_test_id("study-upload").click()
+    refusal = page.get_by_test_id("attachment-error")
+    await expect(refusal).to_have_attribute("data-code", "not-dicom")
+    await expect(refusal).to_contain_text("不是可读取的一组 CT 影像")
+    await expect(page.get_by_test_id("attachment")).to_have_count(0)
+
+    # The series as a zip: uploaded with its progress shown, then listed with its size.
+    await page.get_by_test_id("study-file").set_input_files(
+        files=[{"name": "胸部CT.zip", "mimeType": "application/zip", "buffer": series}]
+    )
+    await page.get_by_test_id("study-upload").click()
+    study = page.get_by_test_id("attachment")
+    await expect(study).to_have_attribute("data-kind", "ct-study")
+    await expect(study).to_contain_text("CT 检查")
+    await expect(study).to_contain_text("胸部CT平扫")
+    await expect(study.get_by_test_id("attachment-meta")).to_contain_text("KB")
+    await expect(study.get_by_test_id("attachment-download")).to_have_count(0)
+    await expect(refusal).to_be_hidden()
+    await expect(page.get_by_test_id("study-progress")).to_be_hidden()
+    listed = await desk.api("GET", f"/api/referrals/{case_id}/attachments")
+    (attachment,) = listed["attachments"]
+    assert attachment["kind"] == "ct-study"
+    assert attachment["study_id"] == phantom.series_uid
+    assert attachment["size_bytes"] == len(series)
     assert desk.page_errors == []
     await desk.close()

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from playwright.async_api import Browser, expect
 
-from tests.support.accounts import DevAccount, access_token, api_call, referral_body
+from tests.support.accounts import DevAccount, access_token, api_call, refer_from_dev_doctor
 from tests.support.server import RunningServer
 
 from .desk_page import DeskPage
@@ -26,11 +26,7 @@ RECOMMENDATIONS = "建议CT引导下经皮肺穿刺活检明确病理；完善PE
 
 async def refer(server: RunningServer, accounts: Accounts) -> str:
     """A referral from dev-doctor's village clinic asking for dev-expert1; its id."""
-    token = await access_token(server, accounts["dev-doctor"])
-    body = referral_body(
-        accounts["dev-coordinator"].institution_id, accounts["dev-expert1"].account_id
-    )
-    return str((await api_call(server, token, "POST", "/api/referrals", body))["id"])
+    return str((await refer_from_dev_doctor(server, accounts))["id"])
 
 
 async def case_in_consultation(server: RunningServer, accounts: Accounts) -> str:

@@ -100,3 +100,15 @@ def referral_body(to_institution_id: str, expert_id: str) -> dict[str, Any]:
         "requested_title": "主任医师",
         "proposed_at": proposed.replace(microsecond=0).isoformat(),
     }
+
+
+async def refer_from_dev_doctor(
+    server: RunningServer, accounts: dict[str, DevAccount]
+) -> dict[str, Any]:
+    """dev-doctor's referral (``referral_body``) to dev-coordinator's hospital asking for
+    dev-expert1, sent through the API: the server's referral."""
+    token = await access_token(server, accounts["dev-doctor"])
+    body = referral_body(
+        accounts["dev-coordinator"].institution_id, accounts["dev-expert1"].account_id
+    )
+    return dict(await api_call(server, token, "POST", "/api/referrals", body))

@@ -1,15 +1,19 @@
 /**
- * The case's attachments: the list (download a file; a CT study is a reference to the
- * imaging service), uploading a PDF or photo (multipart field `file`, its type judged
- * by the server from its content) and attaching a CT study by its id.
+ * The case's attachments: the list (download a file; a CT study is shown on the
+ * consultation's viewer, not downloaded), uploading a PDF or photo (multipart field
+ * `file`, its type judged by the server from its content) and uploading the patient's
+ * CT study (one DICOM file or a zip of one series, as the body, with its description).
+ * Both uploads show their progress.
  */
 
 import { h, replaceChildren } from "./dom.js";
+import { saveAttachment } from "./file_download.js";
 import { checkRequired, clearFieldErrors, formField, showFieldError } from "./form_field.js";
-import { saveDownload } from "./file_download.js";
 import { clearRefusal, showRefusal } from "./refusal.js";
+import { upload } from "./upload.js";
 
 const FILE_TYPES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png";
+const STUDY_TYPES = ".dcm,.zip,application/dicom,application/zip";
 
 export class AttachmentsPanel {
   #ctx;
@@ -30,8 +34,8 @@ export class AttachmentsPanel {
     this.#onChange = onChange;
     const { i18n } = ctx;
     this.#list = h("div", { class: "attachment-list", "data-testid": "attachment-list" });
-    this.#error = h("p", { class: "cases-error", role: "alert", "data-testid": "attachment-error", hidden: true });
-    this.#actions = h("div", { class: "attachment-actions" }, this.#uploadForm(), this.#studyForm());
+    this.#error = h("p", { class: "refusal", role: "alert", "data-testid": "attachment-error", hidden: true });
+    this.#actions = h("div", { class: "attachment-actions" }, this.#fileForm(), this.#studyForm());
     this.element = h(
       "section",
       { class: "case-card", "data-testid": "attachments" },
@@ -40,6 +44,10 @@ export class AttachmentsPanel {
       this.#error,
       this.#actions,
     );
+  }
+
+  get #base() {
+    return `/api/referrals/${encodeURIComponent(this.#caseId)}`;
   }
 
   /** Shows `attachments`; `canAdd` when the caller may add to this (still open) case. */
@@ -67,11 +75,7 @@ export class AttachmentsPanel {
     const { i18n } = this.#ctx;
     const study = attachment.kind === "ct-study";
     const who = this.#people[attachment.uploaded_by]?.real_name;
-    const details = [
-      study ? attachment.study_id : formatSize(attachment.size_bytes),
-      who,
-      i18n.dateTime(attachment.uploaded_at_ms),
-    ].filter(Boolean);
+    const details = [formatSize(attachment.size_bytes), who, i18n.dateTime(attachment.uploaded_at_ms)].filter(Boolean);
     return h(
       "li",
       { class: "attachment", "data-testid": "attachment", "data-attachment-id": attachment.id, "data-kind": attachment.kind },
@@ -80,7 +84,7 @@ export class AttachmentsPanel {
         "span",
         { class: "attachment__text" },
         h("span", { class: "attachment__name" }, attachment.description),
-        h("span", { class: "cases-muted attachment__meta" }, details.join(" · ")),
+        h("span", { class: "cases-muted attachment__meta", "data-testid": "attachment-meta" }, details.join(" · ")),
       ),
       study
         ? null
@@ -98,100 +102,49 @@ export class AttachmentsPanel {
 
   async #download(attachment) {
     clearRefusal(this.#error);
-    const path = `/api/referrals/${encodeURIComponent(this.#caseId)}/attachments/${encodeURIComponent(attachment.id)}`;
-    const suffix = { pdf: ".pdf", jpeg: ".jpg", png: ".png" }[attachment.kind] ?? "";
-    const name = attachment.description.toLowerCase().endsWith(suffix) ? attachment.description : `${attachment.id}${suffix}`;
     try {
-      await saveDownload(this.#ctx.session, path, name);
+      await saveAttachment(this.#ctx.session, this.#caseId, attachment);
     } catch (error) {
       if (!this.#closed) showRefusal(this.#ctx.i18n, this.#error, error);
     }
   }
 
-  #uploadForm() {
-    const { i18n, session } = this.#ctx;
-    const input = h("input", { type: "file", class: "input input--file", accept: FILE_TYPES, "data-testid": "attachment-file" });
-    const button = i18n.text(
-      h("button", { type: "submit", class: "btn btn--secondary", "data-testid": "attachment-upload" }),
-      "attach.upload",
-    );
-    const form = h(
-      "form",
-      {
-        class: "attachment-form",
-        noValidate: true,
-        onsubmit: async (event) => {
-          event.preventDefault();
-          clearFieldErrors(form);
-          clearRefusal(this.#error);
-          if (!checkRequired(i18n, form, () => !input.files?.length)) return;
-          const data = new FormData();
-          data.append("file", input.files[0], input.files[0].name);
-          button.disabled = true;
-          try {
-            await session.request("POST", `/api/referrals/${encodeURIComponent(this.#caseId)}/attachments`, { body: data });
-            if (this.#closed) return;
-            input.value = "";
-            this.#onChange();
-          } catch (error) {
-            if (this.#closed) return;
-            if (!(error.field && showFieldError(i18n, form, error.field, error))) showRefusal(i18n, this.#error, error);
-          } finally {
-            button.disabled = false;
-          }
-        },
+  /** A PDF or photo, sent as multipart field `file`. */
+  #fileForm() {
+    return this.#uploadForm({
+      testid: "attachment",
+      accept: FILE_TYPES,
+      fileKey: "attach.file",
+      fileHintKey: "attach.fileHint",
+      submitKey: "attach.upload",
+      send: (file, _texts, onProgress) => {
+        const data = new FormData();
+        data.append("file", file, file.name);
+        return upload(this.#ctx.session, `${this.#base}/attachments`, data, { onProgress });
       },
-      formField(i18n, { name: "file", labelKey: "attach.file", control: input, required: true, hintKey: "attach.fileHint" }),
-      h("div", { class: "cases-form__actions" }, button),
-    );
-    return form;
+    });
   }
 
+  /** The CT study: the DICOM file or the zip of a series is the body itself. */
   #studyForm() {
-    const { i18n, session } = this.#ctx;
-    const studyId = h("input", { type: "text", class: "input", maxLength: 128, "data-testid": "study-id" });
+    const { i18n } = this.#ctx;
     const description = h("input", { type: "text", class: "input", maxLength: 200, "data-testid": "study-description" });
-    const button = i18n.text(
-      h("button", { type: "submit", class: "btn btn--secondary", "data-testid": "study-attach" }),
-      "attach.attachStudy",
-    );
-    const form = h(
-      "form",
-      {
-        class: "attachment-form",
-        noValidate: true,
-        onsubmit: async (event) => {
-          event.preventDefault();
-          clearFieldErrors(form);
-          clearRefusal(this.#error);
-          const controls = { study_id: studyId, description };
-          if (!checkRequired(i18n, form, (name) => !controls[name].value.trim())) return;
-          button.disabled = true;
-          try {
-            await session.request("POST", `/api/referrals/${encodeURIComponent(this.#caseId)}/studies`, {
-              json: { study_id: studyId.value.trim(), description: description.value.trim() },
-            });
-            if (this.#closed) return;
-            studyId.value = "";
-            description.value = "";
-            details.open = false;
-            this.#onChange();
-          } catch (error) {
-            if (this.#closed) return;
-            if (!(error.field && showFieldError(i18n, form, error.field, error))) showRefusal(i18n, this.#error, error);
-          } finally {
-            button.disabled = false;
-          }
-        },
+    const form = this.#uploadForm({
+      testid: "study",
+      accept: STUDY_TYPES,
+      fileKey: "attach.studyFile",
+      fileHintKey: "attach.studyFileHint",
+      submitKey: "attach.uploadStudy",
+      texts: { description: { control: description, labelKey: "attach.studyDescription" } },
+      send: (file, texts, onProgress) => {
+        const query = new URLSearchParams({ description: texts.description });
+        const contentType = file.name.toLowerCase().endsWith(".zip") ? "application/zip" : "application/dicom";
+        return upload(this.#ctx.session, `${this.#base}/studies?${query}`, file, { contentType, onProgress });
       },
-      h(
-        "div",
-        { class: "form-grid" },
-        formField(i18n, { name: "study_id", labelKey: "attach.studyId", control: studyId, required: true, hintKey: "attach.studyIdHint" }),
-        formField(i18n, { name: "description", labelKey: "attach.studyDescription", control: description, required: true }),
-      ),
-      h("div", { class: "cases-form__actions" }, button),
-    );
+      onSent: () => {
+        details.open = false;
+      },
+    });
     const details = h(
       "details",
       { class: "case-disclosure" },
@@ -201,12 +154,68 @@ export class AttachmentsPanel {
     return details;
   }
 
+  /**
+   * A form that sends one chosen file, with required text fields `texts` (name →
+   * `{control, labelKey}`), showing the upload's progress; `send(file, values, onProgress)`
+   * makes the request. A refusal naming one of its fields shows at that field, any other
+   * under the list. `onSent()` follows an accepted file.
+   */
+  #uploadForm({ testid, accept, fileKey, fileHintKey, submitKey, texts = {}, send, onSent = () => {} }) {
+    const { i18n } = this.#ctx;
+    const input = h("input", { type: "file", class: "input input--file", accept, "data-testid": `${testid}-file` });
+    const progress = h("progress", { class: "attachment-progress", max: 1, value: 0, hidden: true, "data-testid": `${testid}-progress` });
+    i18n.attr(progress, "aria-label", "attach.progress");
+    const button = i18n.text(h("button", { type: "submit", class: "btn btn--secondary", "data-testid": `${testid}-upload` }), submitKey);
+    const form = h(
+      "form",
+      {
+        class: "attachment-form",
+        noValidate: true,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          clearFieldErrors(form);
+          clearRefusal(this.#error);
+          const empty = (name) => (name === "file" ? !input.files?.length : !texts[name].control.value.trim());
+          if (!checkRequired(i18n, form, empty)) return;
+          const values = Object.fromEntries(Object.entries(texts).map(([name, { control }]) => [name, control.value.trim()]));
+          button.disabled = true;
+          progress.value = 0;
+          progress.hidden = false;
+          try {
+            await send(input.files[0], values, (fraction) => {
+              progress.value = fraction;
+            });
+            if (this.#closed) return;
+            form.reset();
+            onSent();
+            this.#onChange();
+          } catch (error) {
+            if (this.#closed) return;
+            if (!(error.field && showFieldError(i18n, form, error.field, error))) showRefusal(i18n, this.#error, error);
+          } finally {
+            button.disabled = false;
+            progress.hidden = true;
+          }
+        },
+      },
+      h(
+        "div",
+        { class: "form-grid" },
+        formField(i18n, { name: "file", labelKey: fileKey, control: input, required: true, hintKey: fileHintKey }),
+        Object.entries(texts).map(([name, { control, labelKey }]) => formField(i18n, { name, labelKey, control, required: true })),
+      ),
+      h("div", { class: "cases-form__actions" }, progress, button),
+    );
+    return form;
+  }
+
   close() {
     this.#closed = true;
   }
 }
 
 function formatSize(bytes) {
+  if (bytes == null) return null;
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -6,7 +6,8 @@
 
 import { caseTime, statusChip } from "./case_status.js";
 import { h, replaceChildren } from "./dom.js";
-import { showRefusal } from "./refusal.js";
+import { LiveReload } from "./live_reload.js";
+import { refusalNote } from "./refusal.js";
 
 export function mountCaseList(root, ctx) {
   const list = new CaseList(root, ctx);
@@ -21,9 +22,7 @@ class CaseList {
   #referrals = null;
   #institutions = new Map();
   #closed = false;
-  #loading = null;
-  #reloadAgain = false;
-  #unsubscribe = [];
+  #live;
 
   constructor(root, ctx) {
     this.#root = root;
@@ -54,28 +53,16 @@ class CaseList {
         this.#body,
       ),
     );
-    this.#unsubscribe.push(
-      ctx.live.on("notification", ({ payload } = {}) => {
-        if (payload?.case_id) this.load();
-      }),
-      i18n.on("change", () => this.#render()),
-    );
+    this.#live = new LiveReload(ctx, {
+      load: () => this.#fetch(),
+      concerns: ({ payload }) => Boolean(payload?.case_id),
+      render: () => this.#render(),
+    });
   }
 
   /** Loads (or reloads) the list; a reload asked for while one runs follows it. */
-  async load() {
-    if (this.#loading) {
-      this.#reloadAgain = true;
-      return this.#loading;
-    }
-    this.#loading = this.#fetch().finally(() => {
-      this.#loading = null;
-      if (this.#reloadAgain && !this.#closed) {
-        this.#reloadAgain = false;
-        this.load();
-      }
-    });
-    return this.#loading;
+  load() {
+    return this.#live.reload();
   }
 
   async #fetch() {
@@ -96,7 +83,7 @@ class CaseList {
       this.#render();
     } catch (error) {
       if (this.#closed) return;
-      replaceChildren(this.#body, showRefusal(i18n, h("p", { class: "cases-error", role: "alert" }), error));
+      replaceChildren(this.#body, refusalNote(i18n, error, "case-list-error"));
     }
   }
 
@@ -175,7 +162,6 @@ class CaseList {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    this.#unsubscribe = [];
+    this.#live.close();
   }
 }

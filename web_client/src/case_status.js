@@ -1,5 +1,6 @@
 /**
- * A referral's status (rooms/referral.py `ReferralStatus`) as people read it:
+ * A referral's status (rooms/referral.py `ReferralStatus`) as people read it, on every
+ * page that shows a case (the case list and view, the inbox, the schedule):
  * 待受理 / 已接受 / 已拒绝 / 会诊中 / 已完成.
  */
 

@@ -15,6 +15,8 @@ import { statusChip } from "./case_status.js";
 import { ConsentsPanel } from "./consents_panel.js";
 import { h, replaceChildren } from "./dom.js";
 import { saveDownload } from "./file_download.js";
+import { LiveReload } from "./live_reload.js";
+import { ageYears } from "./patient_label.js";
 import { clearRefusal, showRefusal } from "./refusal.js";
 
 const OPEN = ["submitted", "accepted", "in-consultation"];
@@ -33,21 +35,18 @@ class CaseView {
   #institutions = new Map();
   #parts = null;
   #closed = false;
-  #loading = null;
-  #reloadAgain = false;
-  #unsubscribe = [];
+  #live;
 
   constructor(root, ctx, id) {
     this.#root = root;
     this.#ctx = ctx;
     this.#id = id;
     root.append(ctx.i18n.text(h("p", { class: "cases-muted cases-page", "data-testid": "case-loading" }), "cases.loading"));
-    this.#unsubscribe.push(
-      ctx.live.on("notification", ({ payload } = {}) => {
-        if (payload?.case_id === id) this.load();
-      }),
-      ctx.i18n.on("change", () => this.#render()),
-    );
+    this.#live = new LiveReload(ctx, {
+      load: () => this.#fetch(),
+      concerns: ({ payload }) => payload?.case_id === id,
+      render: () => this.#render(),
+    });
   }
 
   get #base() {
@@ -55,19 +54,8 @@ class CaseView {
   }
 
   /** Loads (or reloads) the case; a reload asked for while one runs follows it. */
-  async load() {
-    if (this.#loading) {
-      this.#reloadAgain = true;
-      return this.#loading;
-    }
-    this.#loading = this.#fetch().finally(() => {
-      this.#loading = null;
-      if (this.#reloadAgain && !this.#closed) {
-        this.#reloadAgain = false;
-        this.load();
-      }
-    });
-    return this.#loading;
+  load() {
+    return this.#live.reload();
   }
 
   async #fetch() {
@@ -119,7 +107,7 @@ class CaseView {
         i18n.text(h("h1", { class: "cases-page__title" }), notFound ? "cases.view.notFoundTitle" : "cases.view.errorTitle"),
         notFound
           ? i18n.text(h("p", { class: "cases-muted" }), "cases.view.notFound")
-          : showRefusal(i18n, h("p", { class: "cases-error" }), error),
+          : showRefusal(i18n, h("p", { class: "refusal" }), error),
         h(
           "div",
           { class: "cases-form__actions" },
@@ -178,10 +166,10 @@ class CaseView {
       history: h("ol", { class: "case-history", "data-testid": "case-history" }),
       consultation: h("div", { "data-testid": "case-consultation" }),
       opinion: h("div", { "data-testid": "case-opinion" }),
-      problems: h("p", { class: "cases-error", role: "alert", hidden: true }),
+      problems: h("p", { class: "refusal", role: "alert", hidden: true }),
       attachments: new AttachmentsPanel(this.#ctx, this.#id, () => this.load()),
       consents: new ConsentsPanel(this.#ctx, this.#id, () => this.load()),
-      exportError: h("p", { class: "cases-error", role: "alert", "data-testid": "export-error", hidden: true }),
+      exportError: h("p", { class: "refusal", role: "alert", "data-testid": "export-error", hidden: true }),
     };
     const exports = session.allowed("export-case")
       ? card(
@@ -257,7 +245,7 @@ class CaseView {
       fact(i18n, "cases.patient.birthDate", [
         patient.birth_date,
         " ",
-        i18n.text(h("span", { class: "cases-muted" }), "cases.patient.age", { years: age(patient.birth_date) }),
+        i18n.text(h("span", { class: "cases-muted" }), "cases.patient.age", { years: ageYears(patient.birth_date, Date.now()) }),
       ]),
       fact(i18n, "cases.patient.idNumber", patient.id_number),
     );
@@ -361,7 +349,7 @@ class CaseView {
   #renderConsultation(body) {
     const { i18n, session } = this.#ctx;
     const { referral, consents } = this.#data;
-    const error = h("p", { class: "cases-error", role: "alert", "data-testid": "consultation-error", hidden: true });
+    const error = h("p", { class: "refusal", role: "alert", "data-testid": "consultation-error", hidden: true });
     const consented = consents.some((c) => c.kind === "consultation");
     const invited = invitedIds(referral).includes(session.account?.id);
     const content = [];
@@ -464,8 +452,7 @@ class CaseView {
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    this.#unsubscribe = [];
+    this.#live.close();
     this.#parts?.attachments.close();
     this.#parts?.consents.close();
   }
@@ -483,12 +470,4 @@ function invitedIds(referral) {
   const ids = [referral.requested_by, ...referral.assigned_expert_ids];
   if (referral.decided_by && referral.status !== "declined") ids.push(referral.decided_by);
   return ids;
-}
-
-function age(birthDate) {
-  const born = new Date(`${birthDate}T00:00:00`);
-  const now = new Date();
-  let years = now.getFullYear() - born.getFullYear();
-  if (now.getMonth() < born.getMonth() || (now.getMonth() === born.getMonth() && now.getDate() < born.getDate())) years -= 1;
-  return Math.max(0, years);
 }

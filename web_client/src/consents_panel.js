@@ -8,7 +8,7 @@
 import { fact } from "./case_facts.js";
 import { h, replaceChildren } from "./dom.js";
 import { checkRequired, clearFieldErrors, formField, isoInstant, localInputValue, showFieldError } from "./form_field.js";
-import { saveDownload } from "./file_download.js";
+import { saveAttachment } from "./file_download.js";
 import { clearRefusal, showRefusal } from "./refusal.js";
 
 export const CONSENT_KINDS = ["consultation", "recording"];
@@ -34,7 +34,7 @@ export class ConsentsPanel {
     this.#onChange = onChange;
     const { i18n } = ctx;
     this.#list = h("div", { class: "consent-list", "data-testid": "consent-list" });
-    this.#error = h("p", { class: "cases-error", role: "alert", "data-testid": "consent-error", hidden: true });
+    this.#error = h("p", { class: "refusal", role: "alert", "data-testid": "consent-error", hidden: true });
     for (const kind of CONSENT_KINDS) this.#forms.set(kind, this.#form(kind));
     this.element = h(
       "section",
@@ -116,9 +116,8 @@ export class ConsentsPanel {
   }
 
   async #download(attachment) {
-    const path = `/api/referrals/${encodeURIComponent(this.#caseId)}/attachments/${encodeURIComponent(attachment.id)}`;
     try {
-      await saveDownload(this.#ctx.session, path, attachment.description || attachment.id);
+      await saveAttachment(this.#ctx.session, this.#caseId, attachment);
     } catch (error) {
       if (!this.#closed) showRefusal(this.#ctx.i18n, this.#error, error);
     }
@@ -146,7 +145,7 @@ export class ConsentsPanel {
       h("button", { type: "submit", class: "btn btn--primary", "data-testid": "consent-submit" }),
       "consent.submit",
     );
-    const formError = h("p", { class: "cases-error", role: "alert", hidden: true });
+    const formError = h("p", { class: "refusal", role: "alert", hidden: true });
     const field = (name, labelKey, required = false, hintKey = null) =>
       formField(i18n, { name, labelKey, control: controls[name], required, hintKey });
     const form = h(

@@ -9,30 +9,11 @@
  */
 
 import { h, replaceChildren } from "./dom.js";
-import { hospitalRefusal } from "./hospital_refusal.js";
+import { isoInstant, localInputValue } from "./form_field.js";
+import { refusalNote } from "./refusal.js";
 
-const CODES = ["field-required", "field-invalid", "invalid-state", "referral-not-found", "not-permitted", "network-error"];
-
-/** `YYYY-MM-DDTHH:MM` in local time, as an `<input type="datetime-local">` holds it. */
-export function localInputValue(ms) {
-  const d = new Date(ms);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** A `datetime-local` value as ISO 8601 with this browser's UTC offset, which the
- * server requires (a clinic and a hospital may not share a time zone). */
-export function isoWithOffset(local) {
-  if (!local) return "";
-  const date = new Date(local);
-  if (Number.isNaN(date.getTime())) return local;
-  const offsetMin = -date.getTimezoneOffset();
-  const pad = (n) => String(n).padStart(2, "0");
-  const sign = offsetMin >= 0 ? "+" : "-";
-  const abs = Math.abs(offsetMin);
-  const seconds = local.length === 16 ? ":00" : "";
-  return `${local}${seconds}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
+/** A field the server refuses is named in its message, which the sentence quotes. */
+const OWN_WORDS = { "field-required": "inbox.decision.notSent", "field-invalid": "inbox.decision.notSent" };
 
 /**
  * The form for `referral`, offering `experts` (the institution's, requested ones
@@ -62,14 +43,14 @@ export function decisionForm({ i18n, session }, referral, experts, onDecided) {
   );
   const time = h("input", {
     type: "datetime-local",
-    class: "hospital-input",
+    class: "field__input",
     id: `decision-time-${referral.id}`,
     value: referral.proposed_at_ms ? localInputValue(referral.proposed_at_ms) : "",
     "data-testid": "decision-time",
   });
   const duration = h("input", {
     type: "number",
-    class: "hospital-input hospital-input--short",
+    class: "field__input decision__duration",
     id: `decision-duration-${referral.id}`,
     min: 10,
     max: 480,
@@ -78,7 +59,7 @@ export function decisionForm({ i18n, session }, referral, experts, onDecided) {
     "data-testid": "decision-duration",
   });
   const reason = h("textarea", {
-    class: "hospital-input",
+    class: "field__input",
     id: `decline-reason-${referral.id}`,
     rows: 3,
     maxLength: 2000,
@@ -113,7 +94,7 @@ export function decisionForm({ i18n, session }, referral, experts, onDecided) {
       for (const [name, control] of Object.entries(fields)) {
         control?.setAttribute("aria-invalid", String(error?.field === name));
       }
-      replaceChildren(errorArea, hospitalRefusal(i18n, "inbox", CODES, error, "decision-refusal"));
+      replaceChildren(errorArea, refusalNote(i18n, error, "decision-refusal", OWN_WORDS));
       acceptButton.disabled = declineButton.disabled = false;
     }
   }
@@ -121,7 +102,7 @@ export function decisionForm({ i18n, session }, referral, experts, onDecided) {
   acceptButton.addEventListener("click", () =>
     send("accept", {
       expert_ids: boxes.filter((box) => box.checked).map((box) => box.value),
-      scheduled_at: isoWithOffset(time.value),
+      scheduled_at: isoInstant(time.value),
       duration_minutes: Number.parseInt(duration.value, 10) || duration.value,
     }),
   );

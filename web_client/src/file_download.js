@@ -17,3 +17,12 @@ export async function saveDownload(session, path, filename) {
   }
   return blob;
 }
+
+/** Saves a file attached to case `caseId` (not a CT study: the viewer shows those) under
+ * its description when that already names such a file, else under its id. */
+export function saveAttachment(session, caseId, attachment) {
+  const path = `/api/referrals/${encodeURIComponent(caseId)}/attachments/${encodeURIComponent(attachment.id)}`;
+  const suffix = { pdf: ".pdf", jpeg: ".jpg", png: ".png" }[attachment.kind] ?? "";
+  const described = attachment.description && attachment.description.toLowerCase().endsWith(suffix);
+  return saveDownload(session, path, described ? attachment.description : `${attachment.id}${suffix}`);
+}

@@ -6,13 +6,15 @@
  * notification arrives.
  */
 
+import { statusChip } from "./case_status.js";
 import { decisionForm } from "./decision_form.js";
 import { h, replaceChildren } from "./dom.js";
 import { HospitalDirectory } from "./hospital_directory.js";
+import { hospitalPage } from "./hospital_page.js";
+import { LiveReload } from "./live_reload.js";
 import { patientLabel } from "./patient_label.js";
-import { hospitalRefusal } from "./hospital_refusal.js";
+import { refusalNote } from "./refusal.js";
 
-const CODES = ["not-permitted", "network-error"];
 /** Notifications that change what the inbox lists. */
 const RELOAD_ON = new Set(["referral-received", "referral-accepted", "referral-declined", "consultation-created"]);
 
@@ -29,9 +31,7 @@ class InboxPage {
   #selectedId = null;
   /** The open decision form, kept across reloads and language changes: `{caseId, element}`. */
   #form = null;
-  #loading = null;
-  #reloadAgain = false;
-  #unsubscribe = [];
+  #live;
   #ui;
 
   constructor(root, ctx) {
@@ -46,27 +46,12 @@ class InboxPage {
       pendingCount: h("span", { class: "hospital-count", "data-testid": "inbox-pending-count" }),
       detail: h("section", { class: "inbox__detail hospital-card", "data-testid": "inbox-detail" }),
     };
-    const refresh = i18n.text(
-      h("button", { class: "btn btn--secondary", type: "button", "data-testid": "inbox-refresh", onclick: () => this.#load() }),
-      "inbox.refresh",
-    );
+    const onRefresh = () => this.#live.reload();
     replaceChildren(
       root,
-      h(
-        "div",
-        { class: "hospital-page inbox", "data-testid": "inbox" },
-        h(
-          "header",
-          { class: "hospital-page__head" },
-          h(
-            "div",
-            {},
-            i18n.text(h("h1", { class: "hospital-page__title" }), "inbox.title"),
-            i18n.text(h("p", { class: "hospital-page__lead" }), "inbox.lead"),
-          ),
-          refresh,
-        ),
-        this.#ui.status,
+      hospitalPage(
+        i18n,
+        { name: "inbox", status: this.#ui.status, onRefresh },
         h(
           "div",
           { class: "inbox__body" },
@@ -83,50 +68,32 @@ class InboxPage {
       ),
     );
     if (!ctx.session.allowed("accept-referral")) {
-      replaceChildren(this.#ui.status, i18n.text(h("p", { class: "hospital-refusal", role: "alert", "data-testid": "inbox-refusal" }), "inbox.notForRole"));
+      replaceChildren(this.#ui.status, i18n.text(h("p", { class: "refusal", role: "alert", "data-testid": "inbox-refusal" }), "inbox.notForRole"));
     }
-    this.#unsubscribe.push(
-      ctx.live.on("notification", ({ event }) => {
-        if (RELOAD_ON.has(event)) this.#load();
-      }),
-      ctx.i18n.on("change", () => this.#render()),
-    );
-    this.#load();
+    this.#live = new LiveReload(ctx, {
+      load: () => this.#load(),
+      concerns: ({ event }) => RELOAD_ON.has(event),
+      render: () => this.#render(),
+    });
+    this.#live.reload();
   }
 
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
+    this.#live.close();
   }
 
-  /** Reloads the list; a reload asked for while one runs runs once more after it. */
   async #load() {
-    if (this.#loading) {
-      this.#reloadAgain = true;
-      return this.#loading;
-    }
-    this.#loading = (async () => {
-      do {
-        this.#reloadAgain = false;
-        try {
-          const body = await this.#ctx.session.request("GET", "/api/referrals");
-          await this.#directory.institutions();
-          if (this.#closed) return;
-          this.#referrals = body.referrals;
-          this.#root.querySelector(".inbox")?.setAttribute("data-loaded", "true");
-          await this.#render();
-        } catch (error) {
-          if (this.#closed) return;
-          replaceChildren(this.#ui.status, hospitalRefusal(this.#ctx.i18n, "inbox", CODES, error, "inbox-error"));
-        }
-      } while (this.#reloadAgain && !this.#closed);
-    })();
     try {
-      await this.#loading;
-    } finally {
-      this.#loading = null;
+      const body = await this.#ctx.session.request("GET", "/api/referrals");
+      await this.#directory.institutions();
+      if (this.#closed) return;
+      this.#referrals = body.referrals;
+      this.#root.querySelector(".inbox")?.setAttribute("data-loaded", "true");
+      await this.#render();
+    } catch (error) {
+      if (!this.#closed) replaceChildren(this.#ui.status, refusalNote(this.#ctx.i18n, error, "inbox-error"));
     }
   }
 
@@ -267,9 +234,4 @@ class InboxPage {
     this.#form = { caseId: referral.id, element };
     return element;
   }
-}
-
-/** The status of a referral as a chip (`data-status` for tests and styles). */
-export function statusChip(i18n, status) {
-  return i18n.text(h("span", { class: "hospital-chip", "data-status": status, "data-testid": "status-chip" }), `inbox.status.${status}`);
 }

@@ -10,23 +10,19 @@
 
 import { h, replaceChildren } from "./dom.js";
 import { patientLabel } from "./patient_label.js";
-import { hospitalRefusal } from "./hospital_refusal.js";
+import { refusalNote } from "./refusal.js";
 
 /** The sections, in the order of the printed opinion (rooms/opinion.py). */
 export const SECTIONS = ["summary", "imaging_review", "diagnosis", "recommendations"];
 /** Sections the server requires before signing. */
 const REQUIRED_TO_SIGN = new Set(["diagnosis", "recommendations"]);
-const CODES = [
-  "not-expert",
-  "referral-not-found",
-  "not-permitted",
-  "opinion-signed",
-  "concurrent-update",
-  "invalid-state",
-  "field-required",
-  "field-invalid",
-  "network-error",
-];
+/** Where this page says more than the general sentence of refusal.js. */
+const OWN_WORDS = {
+  "referral-not-found": "opinion.notYours",
+  "concurrent-update": "opinion.changedMeanwhile",
+  "field-required": "opinion.requiredToSignAll",
+  "network-error": "opinion.offline",
+};
 
 export function mountOpinionEditor(root, ctx, params) {
   return new OpinionEditor(root, ctx, params.id);
@@ -100,7 +96,7 @@ class OpinionEditor {
 
   #refuse(error) {
     this.#ui.page.dataset.state = "refused";
-    replaceChildren(this.#ui.body, hospitalRefusal(this.#ctx.i18n, "opinion", CODES, error, "opinion-refusal"));
+    replaceChildren(this.#ui.body, refusalNote(this.#ctx.i18n, error, "opinion-refusal", OWN_WORDS));
   }
 
   #renderHead() {
@@ -126,7 +122,7 @@ class OpinionEditor {
     this.#ui.fields = {};
     const sections = SECTIONS.map((name) => {
       const area = h("textarea", {
-        class: "hospital-input opinion-editor__text",
+        class: "field__input opinion-editor__text",
         id: `opinion-${name}`,
         rows: name === "summary" ? 6 : 5,
         maxLength: 20000,
@@ -225,7 +221,7 @@ class OpinionEditor {
       await action();
     } catch (error) {
       if (!this.#closed && this.#ui.page.dataset.state === "draft") {
-        replaceChildren(this.#ui.error, hospitalRefusal(this.#ctx.i18n, "opinion", CODES, error, "opinion-refusal"));
+        replaceChildren(this.#ui.error, refusalNote(this.#ctx.i18n, error, "opinion-refusal", OWN_WORDS));
         if (error?.code === "concurrent-update") {
           this.#ui.error.append(
             this.#ctx.i18n.text(
@@ -294,7 +290,7 @@ class OpinionEditor {
         { class: "hospital-field opinion-editor__section" },
         i18n.text(h("label", { class: "hospital-field__label", for: `opinion-${name}` }), `opinion.section.${name}`),
         h("textarea", {
-          class: "hospital-input opinion-editor__text",
+          class: "field__input opinion-editor__text",
           id: `opinion-${name}`,
           rows: 4,
           readOnly: true,

@@ -38,7 +38,7 @@ class ReferralForm {
     const { i18n } = ctx;
     if (!ctx.session.allowed("create-referral")) {
       root.append(
-        i18n.text(h("p", { class: "cases-error", role: "alert", "data-testid": "referral-not-allowed" }), "referral.notAllowed"),
+        i18n.text(h("p", { class: "refusal", role: "alert", "data-testid": "referral-not-allowed" }), "referral.notAllowed"),
       );
       return;
     }
@@ -71,7 +71,7 @@ class ReferralForm {
     c.proposed_at = h("input", { type: "datetime-local", class: "input" });
     this.#specialtyBox = h("div", { class: "choice-list", "data-testid": "specialty-choices" });
     this.#expertBox = h("div", { class: "choice-list", "data-testid": "expert-choices" });
-    this.#formError = h("p", { class: "cases-error", role: "alert", "data-testid": "referral-error", hidden: true });
+    this.#formError = h("p", { class: "refusal", role: "alert", "data-testid": "referral-error", hidden: true });
     this.#submit = i18n.text(
       h("button", { type: "submit", class: "btn btn--primary", "data-testid": "referral-submit" }),
       "referral.submit",

@@ -1,39 +1,64 @@
 /**
- * A refusal of the API (an `ApiError`) as a sentence for people, in either language.
+ * A refusal of the API (an `ApiError`) as a sentence for people, in either language, on
+ * every page of the desk.
  *
- * Known codes have sentences of their own; any other error's message is the server's,
- * which is written "English sentence (中文说明)": each language shows its own half.
- * The result is `{key, params}` for `i18n.text()`, so it follows a language switch.
+ * Known codes have sentences of their own (`refusal.*`); a page may word a code its own
+ * way where its context says more (`own`: code → string key). Any other error's message
+ * is the server's, which is written "English sentence (中文说明)": each language shows
+ * its own half. Every sentence gets both halves as `{en}` / `{zh}`, so it may quote the
+ * server; the result is `{key, params}` for `i18n.text()`, so it follows a language switch.
  */
 
+import { h } from "./dom.js";
+
 const SENTENCES = {
-  "referral-not-found": "cases.refusal.notFound",
-  "not-found": "cases.refusal.notFound",
-  "not-permitted": "cases.refusal.notPermitted",
-  "network-error": "cases.refusal.network",
-  "field-required": "cases.refusal.required",
-  "consultation-consent-missing": "cases.refusal.consentMissing",
-  "consent-already-recorded": "cases.refusal.consentRecorded",
-  "unsupported-attachment": "cases.refusal.unsupportedFile",
-  "attachment-too-large": "cases.refusal.fileTooLarge",
-  "concurrent-update": "cases.refusal.changed",
-  "opinion-not-found": "cases.refusal.noOpinion",
+  "referral-not-found": "refusal.notFound",
+  "not-found": "refusal.notFound",
+  "not-permitted": "refusal.notPermitted",
+  "not-expert": "refusal.notExpert",
+  "network-error": "refusal.network",
+  "field-required": "refusal.required",
+  "invalid-state": "refusal.invalidState",
+  "consultation-consent-missing": "refusal.consentMissing",
+  "consent-already-recorded": "refusal.consentRecorded",
+  "unsupported-attachment": "refusal.unsupportedFile",
+  "attachment-too-large": "refusal.fileTooLarge",
+  "concurrent-update": "refusal.changed",
+  "opinion-not-found": "refusal.noOpinion",
+  "opinion-signed": "refusal.opinionSigned",
+  // imaging/errors.py: an uploaded CT study that cannot be read as one CT series.
+  "not-dicom": "refusal.notCtSeries",
+  "truncated-dicom": "refusal.notCtSeries",
+  "no-pixel-data": "refusal.notCtSeries",
+  "not-ct": "refusal.notCtSeries",
+  "mixed-series": "refusal.notCtSeries",
+  "inconsistent-series": "refusal.notCtSeries",
+  "unsupported-transfer-syntax": "refusal.notCtSeries",
+  "empty-study": "refusal.notCtSeries",
+  "unsafe-archive": "refusal.notCtSeries",
 };
 
 /** `{key, params}` describing `error` (an ApiError or anything thrown). */
-export function refusal(error) {
-  const key = SENTENCES[error?.code];
-  if (key) return { key, params: {} };
-  return { key: "cases.refusal.server", params: serverHalves(String(error?.message ?? error ?? "")) };
+export function refusal(error, own = {}) {
+  const params = serverHalves(String(error?.message ?? error ?? ""));
+  const key = own[error?.code] ?? SENTENCES[error?.code] ?? "refusal.server";
+  return { key, params };
 }
 
-/** Shows `error` in `element` (and marks it as a refusal for tests and screen readers). */
-export function showRefusal(i18n, element, error) {
-  const { key, params } = refusal(error);
+/** Shows `error` in `element` (and marks it as a refusal for tests and screen readers:
+ * `data-code`, and `data-field` when the server named a field). */
+export function showRefusal(i18n, element, error, own = {}) {
+  const { key, params } = refusal(error, own);
   i18n.text(element, key, params);
   element.hidden = false;
   element.dataset.code = error?.code ?? "error";
+  if (error?.field) element.dataset.field = error.field;
   return element;
+}
+
+/** A new `<p role="alert">` saying `error`; `testid` names it for tests. */
+export function refusalNote(i18n, error, testid, own = {}) {
+  return showRefusal(i18n, h("p", { class: "refusal", role: "alert", "data-testid": testid }), error, own);
 }
 
 export function clearRefusal(element) {
@@ -41,6 +66,7 @@ export function clearRefusal(element) {
   element.textContent = "";
   delete element.dataset.i18n;
   delete element.dataset.code;
+  delete element.dataset.field;
 }
 
 /** "x must be … (中文)" → `{en: "x must be …", zh: "中文"}`; a message without the

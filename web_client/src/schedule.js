@@ -6,14 +6,15 @@
  * exists, everyone invited enters it with a join link made for them alone.
  */
 
+import { statusChip } from "./case_status.js";
 import { append, h, replaceChildren } from "./dom.js";
 import { HospitalDirectory } from "./hospital_directory.js";
-import { statusChip } from "./inbox.js";
+import { hospitalPage } from "./hospital_page.js";
+import { LiveReload } from "./live_reload.js";
 import { patientLabel } from "./patient_label.js";
-import { hospitalRefusal } from "./hospital_refusal.js";
+import { refusalNote } from "./refusal.js";
 
 const SCHEDULED = new Set(["accepted", "in-consultation", "returned"]);
-const CODES = ["consultation-consent-missing", "invalid-state", "not-permitted", "referral-not-found", "network-error"];
 const RELOAD_ON = new Set(["referral-accepted", "expert-assigned", "consultation-created", "opinion-returned"]);
 
 /** `YYYY-MM-DD` of `ms` in local time: the day a consultation is listed under. */
@@ -46,7 +47,7 @@ class SchedulePage {
   #referrals = [];
   /** Refusals shown under a case until the next action on it, by case id. */
   #errors = new Map();
-  #unsubscribe = [];
+  #live;
   #list;
   #status;
 
@@ -57,40 +58,19 @@ class SchedulePage {
     const { i18n } = ctx;
     this.#list = h("div", { class: "schedule__days", "data-testid": "schedule-days" });
     this.#status = h("div", { class: "hospital-status", "aria-live": "polite" });
-    replaceChildren(
-      root,
-      h(
-        "div",
-        { class: "hospital-page schedule", "data-testid": "schedule" },
-        h(
-          "header",
-          { class: "hospital-page__head" },
-          h(
-            "div",
-            {},
-            i18n.text(h("h1", { class: "hospital-page__title" }), "schedule.title"),
-            i18n.text(h("p", { class: "hospital-page__lead" }), "schedule.lead"),
-          ),
-          i18n.text(h("button", { class: "btn btn--secondary", type: "button", "data-testid": "schedule-refresh", onclick: () => this.#load() }), "schedule.refresh"),
-        ),
-        this.#status,
-        this.#list,
-      ),
-    );
-    this.#unsubscribe.push(
-      ctx.live.on("notification", ({ event }) => {
-        if (RELOAD_ON.has(event)) this.#load();
-      }),
-      ctx.i18n.on("change", () => this.#render()),
-    );
-    this.#load();
+    replaceChildren(root, hospitalPage(i18n, { name: "schedule", status: this.#status, onRefresh: () => this.#live.reload() }, this.#list));
+    this.#live = new LiveReload(ctx, {
+      load: () => this.#load(),
+      concerns: ({ event }) => RELOAD_ON.has(event),
+      render: () => this.#render(),
+    });
+    this.#live.reload();
   }
 
   close() {
     if (this.#closed) return;
     this.#closed = true;
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
+    this.#live.close();
   }
 
   async #load() {
@@ -102,7 +82,7 @@ class SchedulePage {
       await this.#render();
       this.#root.querySelector(".schedule")?.setAttribute("data-loaded", "true");
     } catch (error) {
-      if (!this.#closed) replaceChildren(this.#status, hospitalRefusal(this.#ctx.i18n, "schedule", CODES, error, "schedule-error"));
+      if (!this.#closed) replaceChildren(this.#status, refusalNote(this.#ctx.i18n, error, "schedule-error"));
     }
   }
 
@@ -164,7 +144,7 @@ class SchedulePage {
         i18n.text(h("span", { class: "schedule__experts", "data-testid": "schedule-experts" }), "schedule.experts", { names: experts.join("、") }),
       ),
       h("div", { class: "schedule__side" }, statusChip(i18n, referral.status), h("div", { class: "schedule__actions" }, actions)),
-      error ? h("div", { class: "schedule__error" }, hospitalRefusal(i18n, "schedule", CODES, error, "schedule-refusal")) : null,
+      error ? h("div", { class: "schedule__error" }, refusalNote(i18n, error, "schedule-refusal")) : null,
     );
   }
 
