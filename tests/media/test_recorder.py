@@ -87,6 +87,8 @@ async def test_three_publishers_are_recorded_each_to_their_own_files_without_tra
         tone, audio_s = decoded_tone(audio.path)  # type: ignore[attr-defined]
         assert tone == identity
         assert abs(audio_s - recorded_s) < 0.5, (audio_s, recorded_s)
-        # One publisher's audio and video start together on the sender-report clock.
-        start_gap = ntp_to_seconds(video.first_ntp) - ntp_to_seconds(audio.first_ntp)  # type: ignore[attr-defined]
-        assert abs(start_gap) < 0.1, start_gap
+        # One publisher's audio starts with its video on the sender-report clock: never
+        # before it, and well within the 2 s after which it would start alone (how far
+        # after depends on the sender's reports, stamped late when its loop is busy).
+        lag_s = ntp_to_seconds(audio.first_ntp) - ntp_to_seconds(video.first_ntp)  # type: ignore[attr-defined]
+        assert 0 <= lag_s < 1.0, lag_s

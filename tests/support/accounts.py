@@ -79,9 +79,13 @@ async def api_call(
         return body
 
 
-def referral_body(to_institution_id: str, expert_id: str) -> dict[str, Any]:
-    """A complete referral, proposed for three days from now."""
-    proposed = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)
+def referral_body(
+    to_institution_id: str, expert_id: str, proposed_at: str | None = None
+) -> dict[str, Any]:
+    """A complete referral, proposed at ``proposed_at`` (default: three days from now)."""
+    if proposed_at is None:
+        proposed = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)
+        proposed_at = proposed.replace(microsecond=0).isoformat()
     return {
         "to_institution_id": to_institution_id,
         "patient": {
@@ -95,10 +99,10 @@ def referral_body(to_institution_id: str, expert_id: str) -> dict[str, Any]:
         "history": "吸烟40年，高血压10年",
         "reason": "右肺上叶结节性质待定",
         "purpose": "明确诊断并制定治疗方案",
-        "requested_specialties": ["呼吸内科"],
+        "requested_specialties": ["呼吸内科", "医学影像科"],
         "requested_expert_ids": [expert_id],
         "requested_title": "主任医师",
-        "proposed_at": proposed.replace(microsecond=0).isoformat(),
+        "proposed_at": proposed_at,
     }
 
 

@@ -15,6 +15,7 @@ from rooms.institution import Institution, InstitutionLevel
 from rooms.record_id import new_record_id
 from rooms.workflow_store import WorkflowStore
 from signaling.auth import Argon2PasswordHasher
+from tests.support import accounts
 
 #: 2026-03-01T00:00:00Z
 T0_MS = 1_772_323_200_000
@@ -107,23 +108,10 @@ async def build_world(store: WorkflowStore, clock: Clock) -> World:
 
 def referral_body(world: World, **overrides: object) -> dict[str, object]:
     """A complete referral from the village clinic to the tertiary hospital."""
-    body: dict[str, object] = {
-        "to_institution_id": world.institutions["tertiary"].id,
-        "patient": {
-            "name": "张三",
-            "sex": "male",
-            "birth_date": "1958-04-12",
-            "id_number": "110101195804120017",
-        },
-        "summary": "男，67岁，咳嗽两月，CT示右肺上叶结节。",
-        "chief_complaint": "咳嗽、咳痰2月，痰中带血1周",
-        "history": "吸烟40年，高血压10年",
-        "reason": "右肺上叶结节性质待定",
-        "purpose": "明确诊断并制定治疗方案",
-        "requested_specialties": ["呼吸内科", "医学影像科"],
-        "requested_expert_ids": [world.accounts["expert"].id],
-        "requested_title": "主任医师",
-        "proposed_at": "2026-03-03T09:00:00+08:00",
-    }
+    body: dict[str, object] = accounts.referral_body(
+        world.institutions["tertiary"].id,
+        world.accounts["expert"].id,
+        "2026-03-03T09:00:00+08:00",
+    )
     body.update(overrides)
     return body
