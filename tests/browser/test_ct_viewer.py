@@ -228,6 +228,25 @@ async def test_followers_see_the_presenters_slice_window_and_measurement_and_may
         await wait_shows(page, "the second series", series_uid=second, plane="axial", index=20)
 
 
+async def test_a_study_uploaded_from_the_pane_opens_and_a_bad_file_is_explained(
+    browser: Browser, server: RunningServer, pages: list[CallPage], tmp_path: Path
+) -> None:
+    page = await open_page(browser, server, "p1", "李医生", Role.EXPERT)
+    pages.append(page)
+    upload_input = page.page.get_by_test_id("ct-upload-input")
+    notice = page.page.get_by_test_id("ct-notice")
+    report = {"name": "报告.dcm", "mimeType": "application/dicom", "buffer": b"%PDF-1.4 not DICOM"}
+    await upload_input.set_input_files(report)
+    await expect(notice).to_contain_text("上传失败：文件不是 DICOM 格式", timeout=WAIT_MS)
+    assert (await ct(page))["series_uid"] is None
+
+    phantom, body = zipped_phantom(tmp_path / "ct")
+    series = {"name": "胸部CT.zip", "mimeType": "application/zip", "buffer": body}
+    await upload_input.set_input_files(series)
+    await expect(notice).to_contain_text("影像已上传", timeout=WAIT_MS)
+    await wait_shows(page, "the uploaded series", series_uid=phantom.series_uid, index=20)
+
+
 async def test_the_browser_cuts_planes_and_maps_grey_levels_exactly_as_the_server_does(
     browser: Browser, server: RunningServer, pages: list[CallPage]
 ) -> None:

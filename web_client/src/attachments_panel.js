@@ -10,7 +10,7 @@ import { h, replaceChildren } from "./dom.js";
 import { saveAttachment } from "./file_download.js";
 import { checkRequired, clearFieldErrors, formField, showFieldError } from "./form_field.js";
 import { clearRefusal, showRefusal } from "./refusal.js";
-import { upload } from "./upload.js";
+import { postWithProgress } from "./upload.js";
 
 const FILE_TYPES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png";
 const STUDY_TYPES = ".dcm,.zip,application/dicom,application/zip";
@@ -109,6 +109,10 @@ export class AttachmentsPanel {
     }
   }
 
+  async #post(path, body, options) {
+    return postWithProgress(path, body, { ...options, token: await this.#ctx.session.accessToken() });
+  }
+
   /** A PDF or photo, sent as multipart field `file`. */
   #fileForm() {
     return this.#uploadForm({
@@ -120,7 +124,7 @@ export class AttachmentsPanel {
       send: (file, _texts, onProgress) => {
         const data = new FormData();
         data.append("file", file, file.name);
-        return upload(this.#ctx.session, `${this.#base}/attachments`, data, { onProgress });
+        return this.#post(`${this.#base}/attachments`, data, { onProgress });
       },
     });
   }
@@ -139,7 +143,7 @@ export class AttachmentsPanel {
       send: (file, texts, onProgress) => {
         const query = new URLSearchParams({ description: texts.description });
         const contentType = file.name.toLowerCase().endsWith(".zip") ? "application/zip" : "application/dicom";
-        return upload(this.#ctx.session, `${this.#base}/studies?${query}`, file, { contentType, onProgress });
+        return this.#post(`${this.#base}/studies?${query}`, file, { contentType, onProgress });
       },
       onSent: () => {
         details.open = false;

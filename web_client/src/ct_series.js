@@ -7,6 +7,8 @@
  * `DecompressionStream("deflate")` inflates exactly that format.
  */
 
+import { postWithProgress } from "./upload.js";
+
 export class SeriesError extends Error {
   constructor(code, message, status = 0) {
     super(message);
@@ -63,25 +65,10 @@ export class SeriesStore {
    * `onProgress(fraction)` follows the bytes sent (fetch cannot report that; XHR can).
    */
   upload(file, onProgress = () => {}) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open("POST", this.#url("/studies"));
-      xhr.setRequestHeader("Authorization", `Bearer ${this.#token}`);
-      xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
-      xhr.responseType = "json";
-      xhr.upload.onprogress = (event) => {
-        if (event.lengthComputable) onProgress(event.loaded / event.total);
-      };
-      xhr.upload.onload = () => onProgress(1);
-      xhr.onerror = () => reject(new SeriesError("network-error", "the upload did not reach the server"));
-      xhr.ontimeout = () => reject(new SeriesError("network-error", "the upload timed out"));
-      xhr.onload = () => {
-        const body = xhr.response;
-        if (xhr.status === 201 && body?.series_uid) resolve(body);
-        else if (xhr.status === 413) reject(new SeriesError("payload-too-large", body?.error?.message ?? "too large", 413));
-        else reject(new SeriesError(body?.error?.code ?? `http-${xhr.status}`, body?.error?.message ?? xhr.statusText, xhr.status));
-      };
-      xhr.send(file);
+    return postWithProgress(this.#url("/studies"), file, {
+      token: this.#token,
+      contentType: file.type || "application/octet-stream",
+      onProgress,
     });
   }
 

@@ -1,21 +1,21 @@
 /**
  * Sending a file to the API while saying how far it has got. `fetch` reports no upload
- * progress, `XMLHttpRequest` does; the request carries the session's access token and
- * is refused with the same `ApiError` as `session.request`.
+ * progress, `XMLHttpRequest` does; the request carries a bearer token (an account's
+ * access token, or a join token in the call) and is refused with the same `ApiError`
+ * as the API's other requests.
  */
 
 import { ApiError } from "./api.js";
 
 /**
- * POSTs `body` (a File, a Blob or FormData) to `path`, as `contentType` when given (FormData
- * sets its own). `onProgress(fraction)` follows the bytes sent, 0 to 1. Resolves to the
- * reply's JSON.
+ * POSTs `body` (a File, a Blob or FormData) to `url` with `token`, as `contentType` when
+ * given (FormData sets its own). `onProgress(fraction)` follows the bytes sent, 0 to 1.
+ * Resolves to the reply's JSON.
  */
-export async function upload(session, path, body, { contentType = null, onProgress = () => {} } = {}) {
-  const token = await session.accessToken();
+export function postWithProgress(url, body, { token, contentType = null, onProgress = () => {} }) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", path);
+    request.open("POST", url);
     request.responseType = "json";
     request.setRequestHeader("Authorization", `Bearer ${token}`);
     if (contentType) request.setRequestHeader("Content-Type", contentType);
