@@ -10,6 +10,9 @@ apart by the ``typ`` claim so neither can stand in for the other:
 - an *access* token (``typ`` ``access``) says which account is calling the REST API.
   Claims: ``sub`` account id, ``name``, ``role`` (an account role), ``inst``
   institution id, ``iat``, ``exp``, ``jti``.
+- a *playback* token (``typ`` ``playback``) opens one recording's media files, for a
+  cookie the review page's ``<video>`` elements send (they cannot send a header):
+  a join token's claims plus ``rec``, the recording id, and never a later expiry.
 
 Tokens are credentials: they are never logged and never put in a URL's path or query
 (join links carry them in the fragment, which browsers do not send).
@@ -39,6 +42,7 @@ from .errors import (
 ALGORITHM = "HS256"
 JOIN_TOKEN = "join"
 ACCESS_TOKEN = "access"
+PLAYBACK_TOKEN = "playback"
 _REQUIRED_CLAIMS = ("con", "sub", "name", "role", "iat", "exp", "jti")
 _REQUIRED_ACCESS_CLAIMS = ("typ", "sub", "name", "role", "inst", "iat", "exp", "jti")
 #: Display names and ids are shown to others and kept in the chat history: keep them short.
@@ -123,18 +127,52 @@ class TokenAuthority:
             payload["inst"] = institution
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
 
+    def issue_playback(self, grant: Grant, recording_id: str, ttl_s: int) -> str:
+        """A playback token for ``grant``'s holder and one recording of its consultation,
+        valid for ``ttl_s`` seconds but never past the grant's own expiry."""
+        now_s = int(self._clock_s())
+        payload = {
+            "typ": PLAYBACK_TOKEN,
+            "con": grant.consultation_id,
+            "rec": recording_id,
+            "sub": grant.participant_id,
+            "name": grant.display_name,
+            "role": grant.role.value,
+            "iat": now_s,
+            "exp": min(now_s + ttl_s, grant.expires_at_s),
+            "jti": uuid.uuid4().hex,
+        }
+        if grant.institution is not None:
+            payload["inst"] = grant.institution
+        return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
+
+    def verify_playback(self, token: object, consultation_id: str, recording_id: str) -> Grant:
+        """The grant of a genuine, unexpired playback token for exactly this recording."""
+        payload = self._decode(token, (*_REQUIRED_CLAIMS, "rec"), "open the review page again")
+        if payload.get("typ") != PLAYBACK_TOKEN:
+            raise TokenInvalidError("this is not a playback token")
+        grant = self._grant(payload)
+        grant.check_consultation(consultation_id)
+        if payload["rec"] != recording_id:
+            raise WrongConsultationError("this playback token is for another recording")
+        return grant
+
     def verify(self, token: object) -> Grant:
         """The grant of a genuine, unexpired join token; a named error otherwise."""
         payload = self._decode(token, _REQUIRED_CLAIMS, "ask for a new join link")
         if payload.get("typ", JOIN_TOKEN) != JOIN_TOKEN:
             raise TokenInvalidError("this is not a consultation join token")
-        grant = _check_claims(payload)
+        return self._grant(payload)
+
+    @staticmethod
+    def _grant(payload: dict[str, Any]) -> Grant:
+        claims = _check_claims(payload)
         return Grant(
-            consultation_id=grant.consultation_id,
-            participant_id=grant.participant_id,
-            display_name=grant.display_name,
-            role=grant.role,
-            institution=grant.institution,
+            consultation_id=claims.consultation_id,
+            participant_id=claims.participant_id,
+            display_name=claims.display_name,
+            role=claims.role,
+            institution=claims.institution,
             issued_at_s=payload["iat"],
             expires_at_s=payload["exp"],
             token_id=payload["jti"],

@@ -25,10 +25,12 @@ async def consultation_grant(
     object_type: str,
     subject: str,
     roles: Container[Role],
+    grant: Grant | None = None,
 ) -> Grant:
-    """The caller's grant for ``{consultation_id}`` in the path, audited either way."""
+    """The caller's grant for ``{consultation_id}`` in the path (its bearer token's, or
+    ``grant`` if the caller was identified otherwise), audited either way."""
     consultation_id = request.match_info["consultation_id"]
-    grant = bearer_grant(request)
+    grant = grant or bearer_grant(request)
     workflow = services(request)
 
     async def audit(outcome: AuditOutcome) -> None:

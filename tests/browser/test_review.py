@@ -164,6 +164,13 @@ async def test_a_recorded_session_replays_each_moments_ct_slice_in_sync_with_the
     before = await review(viewer)
     await viewer.page.get_by_test_id("review-play").click()
     await wait_until(lambda: media_advanced(viewer, before), WAIT_S, "the recording to play")
+    # Streamed from the server in ranges (not downloaded whole into blobs), with a cookie
+    # that scripts cannot read.
+    sources = await viewer.page.evaluate(
+        "[...document.querySelectorAll('video, audio')].map((e) => e.currentSrc)"
+    )
+    assert sources and all("/files/track-" in s and s.startswith(server.url) for s in sources)
+    assert "mdt_playback" not in await viewer.page.evaluate("document.cookie")
     await viewer.page.screenshot(path=artifacts / "review.png")
     # What the live call showed the presenter at the end is what the review ends on.
     assert (await ct(inviting))["index"] == SECOND_SLICE

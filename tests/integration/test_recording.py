@@ -250,10 +250,45 @@ async def test_recordings_are_served_to_clinicians_only_and_every_access_is_audi
         assert (await get(base, elsewhere)).status == 403
         missing = await get(f"{base}/{recording_id}/files/..%2Fmanifest.json", expert)
         assert missing.status == 404
+
+        # The review page's <video> elements cannot send a header: a cookie for this
+        # recording's files, unreadable by scripts, carries a playback token instead.
+        opened = await http.post(
+            f"{base}/{recording_id}/playback", headers={"Authorization": f"Bearer {expert}"}
+        )
+        assert opened.status == 204
+        cookie = opened.cookies["mdt_playback"]
+        assert cookie["path"] == f"{base}/{recording_id}/files/"
+        assert cookie["httponly"] and cookie["samesite"] == "Strict"
+        refused = await http.post(
+            f"{base}/{recording_id}/playback", headers={"Authorization": f"Bearer {observer}"}
+        )
+        assert refused.status == 403
+
+    async def with_cookie(value: str, recording: str = recording_id) -> aiohttp.ClientResponse:
+        # A fresh client: only the cookie, as a <video> element sends it.
+        async with aiohttp.ClientSession(server.url) as fresh:
+            response = await fresh.get(
+                f"{base}/{recording}/files/{name}",
+                headers={"Cookie": f"mdt_playback={value}", "Range": "bytes=100-199"},
+            )
+            await response.read()
+            return response
+
+    streamed = await with_cookie(cookie.value)
+    assert streamed.status == 206 and streamed.headers["Content-Range"].startswith("bytes 100-199/")
+    other = "20990101T000000-0123abcd"
+    assert (await with_cookie(cookie.value, other)).status == 403
+    assert (await with_cookie(expert)).status == 401  # a join token is not a playback token
+    assert (await with_cookie(cookie.value[:-4] + "AAAA")).status == 401
     audit = [(e.actor_id, e.action, e.outcome) for e in await server.audit()]
     assert ("p3", "play", "allowed") in audit
     assert ("p4", "play", "refused") in audit
     assert audit.count(("p3", "list", "refused")) == 2
+    assert ("p3", "open-playback", "allowed") in audit
+    assert ("p4", "open-playback", "refused") in audit
+    # Three by header (one for a file that is not there), one by cookie.
+    assert audit.count(("p3", "play", "allowed")) == 4
 
 
 async def test_an_export_composes_the_grid_the_ct_pane_and_sound_in_the_background(

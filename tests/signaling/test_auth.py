@@ -110,3 +110,31 @@ def test_forged_and_malformed_tokens_are_refused() -> None:
 def test_bad_claims_cannot_be_issued(overrides: dict) -> None:
     with pytest.raises(TokenInvalidError):
         issue(TokenAuthority(SECRET, Clock()), **overrides)
+
+
+def test_a_playback_token_opens_one_recording_until_its_join_token_expires() -> None:
+    clock = Clock()
+    authority = TokenAuthority(SECRET, clock)
+    join = issue(authority, ttl_s=600)
+    grant = authority.verify(join)
+    playback = authority.issue_playback(grant, "20260303T010500-0a1b2c3d", 3600)
+    again = authority.verify_playback(playback, "mdt-7", "20260303T010500-0a1b2c3d")
+    assert (again.participant_id, again.role, again.institution) == (
+        "p-li",
+        Role.EXPERT,
+        "省人民医院",
+    )
+    # Never past the join token it came from.
+    assert again.expires_at_s == grant.expires_at_s
+    with pytest.raises(WrongConsultationError):
+        authority.verify_playback(playback, "mdt-7", "20260303T010500-ffffffff")
+    with pytest.raises(WrongConsultationError):
+        authority.verify_playback(playback, "mdt-8", "20260303T010500-0a1b2c3d")
+    # Neither kind stands in for the other.
+    with pytest.raises(TokenInvalidError, match="not a playback token"):
+        authority.verify_playback(join, "mdt-7", "20260303T010500-0a1b2c3d")
+    with pytest.raises(TokenInvalidError, match="not a consultation join token"):
+        authority.verify(playback)
+    clock.now += 600
+    with pytest.raises(TokenExpiredError):
+        authority.verify_playback(playback, "mdt-7", "20260303T010500-0a1b2c3d")

@@ -5,8 +5,9 @@
  * measurements), the chat runs alongside, and the seek bar marks joins, leaves, chat
  * and CT changes. Without a recording id it lists the consultation's recordings.
  *
- * Media files need the Bearer token, which a `<video src>` cannot send: each file is
- * fetched (with progress) and played from a blob URL.
+ * Media files are streamed, not downloaded first: a `<video src>` cannot send the Bearer
+ * token, so the page asks the server for a playback cookie that only this recording's
+ * files receive, and the elements fetch the ranges they play and seek to.
  */
 
 import { ApiError } from "./api.js";
@@ -27,6 +28,15 @@ function clock(ms) {
   return `${hours ? `${hours}:` : ""}${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
 }
 
+/** Resolves once `element` knows its duration; rejects if its source fails. */
+function metadataOf(element) {
+  return new Promise((resolve, reject) => {
+    if (element.readyState >= HTMLMediaElement.HAVE_METADATA) return resolve();
+    element.addEventListener("loadedmetadata", () => resolve(), { once: true });
+    element.addEventListener("error", () => reject(element.error), { once: true });
+  });
+}
+
 export class ReviewPage {
   #root;
   #i18n;
@@ -42,7 +52,6 @@ export class ReviewPage {
   #shownView = null;
   #tiles = [];
   #chatItems = [];
-  #objectUrls = [];
   #seeking = false;
   #ctLoading = null;
   #ui = {};
@@ -120,8 +129,11 @@ export class ReviewPage {
   close() {
     this.#clock?.close();
     this.#viewport?.close();
-    for (const url of this.#objectUrls) URL.revokeObjectURL(url);
-    this.#objectUrls = [];
+    // Stop the streams: an element keeps fetching while it has a source.
+    for (const { element } of this.#tiles.flatMap((tile) => tile.elements)) {
+      element.removeAttribute("src");
+      element.load();
+    }
   }
 
   // --- the server ---------------------------------------------------------------------
@@ -142,26 +154,23 @@ export class ReviewPage {
     return body;
   }
 
-  /** A media file as a blob URL; `onProgress(fraction)` follows the download. */
-  async #fetchMedia(name, onProgress) {
-    const response = await fetch(this.#url(`/${encodeURIComponent(this.#recordingId)}/files/${encodeURIComponent(name)}`), {
-      headers: { Authorization: `Bearer ${this.#token}` },
-    });
-    if (!response.ok || !response.body) throw new ApiError(`http-${response.status}`, response.statusText, response.status);
-    const total = Number(response.headers.get("Content-Length")) || 0;
-    const reader = response.body.getReader();
-    const chunks = [];
-    let received = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.byteLength;
-      if (total) onProgress(received / total);
+  /** Lets this page's media elements stream the recording (an HttpOnly cookie). */
+  async #openPlayback() {
+    let response;
+    try {
+      response = await fetch(this.#url(`/${encodeURIComponent(this.#recordingId)}/playback`), {
+        method: "POST",
+        headers: { Authorization: `Bearer ${this.#token}` },
+        cache: "no-store",
+      });
+    } catch (error) {
+      throw new ApiError("network-error", String(error?.message ?? error), 0);
     }
-    const url = URL.createObjectURL(new Blob(chunks, { type: "video/webm" }));
-    this.#objectUrls.push(url);
-    return url;
+    if (!response.ok) throw new ApiError(`http-${response.status}`, response.statusText, response.status);
+  }
+
+  #mediaUrl(name) {
+    return this.#url(`/${encodeURIComponent(this.#recordingId)}/files/${encodeURIComponent(name)}`).href;
   }
 
   // --- the list -------------------------------------------------------------------------
@@ -386,32 +395,40 @@ export class ReviewPage {
       elements.filter((e) => e.track.kind === "audio").map((e) => e.element),
     );
     const tile = { el, status, elements, video: videoElement, loaded: 0 };
-    i18n.text(status, "review.mediaLoading", { percent: 0 });
+    i18n.text(status, "review.mediaLoading");
     return tile;
   }
 
   async #loadMedia() {
+    try {
+      await this.#openPlayback();
+    } catch (error) {
+      console.warn("[ReviewPage] the recording cannot be streamed", error);
+      for (const tile of this.#tiles) this.#failTile(tile);
+      return;
+    }
     await Promise.all(
       this.#tiles.map(async (tile) => {
-        const fractions = tile.elements.map(() => 0);
-        for (const [i, { element, track }] of tile.elements.entries()) {
+        for (const { element, track } of tile.elements) {
+          element.preload = "auto";
+          this.#clock.add(element, track.offsetMs);
+          element.src = this.#mediaUrl(track.name);
           try {
-            element.src = await this.#fetchMedia(track.name, (fraction) => {
-              fractions[i] = fraction;
-              const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
-              this.#i18n.text(tile.status, "review.mediaLoading", { percent: Math.round(mean * 100) });
-            });
-            this.#clock.add(element, track.offsetMs);
-          } catch (error) {
-            console.warn("[ReviewPage] a media file did not load", track.name, error);
-            this.#i18n.text(tile.status, "review.mediaFailed");
-            tile.failed = true;
+            await metadataOf(element);
+          } catch {
+            console.warn("[ReviewPage] a media file did not load", track.name);
+            this.#failTile(tile);
           }
         }
         tile.ready = !tile.failed;
         this.#renderTile(tile);
       }),
     );
+  }
+
+  #failTile(tile) {
+    this.#i18n.text(tile.status, "review.mediaFailed");
+    tile.failed = true;
   }
 
   #renderTile(tile) {
