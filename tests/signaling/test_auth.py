@@ -131,7 +131,7 @@ def test_a_playback_token_opens_one_recording_until_its_join_token_expires() -> 
     with pytest.raises(WrongConsultationError):
         authority.verify_playback(playback, "mdt-8", "20260303T010500-0a1b2c3d")
     # Neither kind stands in for the other.
-    with pytest.raises(TokenInvalidError, match="not a playback token"):
+    with pytest.raises(TokenInvalidError, match="lacks the claim 'rec'"):
         authority.verify_playback(join, "mdt-7", "20260303T010500-0a1b2c3d")
     with pytest.raises(TokenInvalidError, match="not a consultation join token"):
         authority.verify(playback)
