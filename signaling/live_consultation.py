@@ -322,7 +322,9 @@ class LiveConsultation:
     ) -> ViewerInfo:
         session.joined()
         self.consultation.viewer.update(session.participant_id, request.version, request.changes)
-        return await self._viewer_changed(session.sid)
+        return await self._viewer_changed(
+            session.sid, pointer_only=request.changes.keys() == {"pointer"}
+        )
 
     async def viewer_control(
         self, session: ClientSession, request: ViewerControlRequest
@@ -383,10 +385,14 @@ class LiveConsultation:
         self._record("study-uploaded", {"series_uid": series_uid})
         await self._viewer_changed(None)
 
-    async def _viewer_changed(self, skip_sid: str | None) -> ViewerInfo:
+    async def _viewer_changed(self, skip_sid: str | None, pointer_only: bool = False) -> ViewerInfo:
         info = ViewerInfo.of(self.consultation.viewer)
-        # The timeline keeps every view, so a recording replays what the CT showed.
-        self._record("viewer-state", dataclasses.asdict(info))
+        # The timeline keeps every view, so a recording replays what the CT showed. A
+        # pointer moves up to 20 times a second: for that, only where it points.
+        if pointer_only:
+            self._record("viewer-pointer", {"version": info.version, "pointer": info.pointer})
+        else:
+            self._record("viewer-state", dataclasses.asdict(info))
         await self._notifier.to_consultation(self.id, ServerEvent.VIEWER_STATE, info, skip_sid)
         return info
 

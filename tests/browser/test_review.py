@@ -266,6 +266,8 @@ async def test_audio_follows_its_camera_by_sync_time_and_each_moment_shows_the_l
             "data": {"participant_id": "b", "display_name": "B"},
         },
         {"at_ms": t0 + 6000, "kind": "viewer-state", "data": {**view, "index": 9}},
+        # Only the pointer moved: the same view, pointing there.
+        {"at_ms": t0 + 6500, "kind": "viewer-pointer", "data": {"version": 8, "pointer": [12, 34]}},
         {"at_ms": t0 + 7000, "kind": "chat", "data": {"participant_id": "b", "text": "hi"}},
         {"at_ms": t0 + 8000, "kind": "participant-left", "data": {"participant_id": "b"}},
         {"at_ms": t0 + 10_000, "kind": "recording-stopped", "data": {}},
@@ -278,6 +280,7 @@ async def test_audio_follows_its_camera_by_sync_time_and_each_moment_shows_the_l
                duration: r.durationMs,
                tracks: r.tracks.map((t) => [t.name, t.offsetMs]),
                at: [0, 1999, 2000, 2050, 2100, 5999, 6000, 9999].map((ms) => m.viewAt(r, ms).index),
+               pointers: [6499, 6500].map((ms) => m.viewAt(r, ms).pointer ?? null),
                markers: r.markers.map((k) => [k.kind, k.atMs]),
                people: [...r.people.keys()],
              };
@@ -291,6 +294,7 @@ async def test_audio_follows_its_camera_by_sync_time_and_each_moment_shows_the_l
         ["track-002-audio.webm", 4000],
     ]
     assert out["at"] == [3, 3, 4, 4, 5, 5, 9, 9]
+    assert out["pointers"] == [None, [12, 34]]
     # A scroll (two changes 100 ms apart) is one CT marker.
     assert out["markers"] == [
         ["ct", 2000],

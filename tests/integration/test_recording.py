@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import av
 
-from rooms import Role, TimelineWriter, read_manifest, verify_recording
+from rooms import Role, TimelineWriter, read_manifest, read_timeline, verify_recording
 from tests.imaging.phantom import make_phantom, write_series, zipped
 from tests.integration.test_consultation import NAMES, decoding
 from tests.support.identity_media import FPS, read_identity_frame
@@ -312,7 +312,20 @@ async def test_an_export_composes_the_grid_the_ct_pane_and_sound_in_the_backgrou
             {"version": control["version"], "changes": {"index": 20, "window_width": 1500}},
         )
 
-    recording_id = await recorded_session(server, before=show_ct, seconds=2.0)
+    async def point(peers: list[SignalingPeer]) -> None:
+        for x in (10.0, 20.0, 30.0):
+            shown = await peers[0].sio.call("viewer-control", {"action": "request"})
+            moved = await peers[0].sio.call(
+                "viewer-update", {"version": shown["version"], "changes": {"pointer": [x, 5.0]}}
+            )
+            assert moved["ok"], moved
+
+    recording_id = await recorded_session(server, before=show_ct, during=point, seconds=2.0)
+    timeline = read_timeline(server.hub.recordings_root / "mdt-r" / recording_id / "timeline.jsonl")
+    # A pointer's moves are kept as where it pointed, not as the whole view each time.
+    pointed = [e.data for e in timeline if e.kind == "viewer-pointer"]
+    assert [p["pointer"] for p in pointed] == [[10.0, 5.0], [20.0, 5.0], [30.0, 5.0]]
+    assert all(set(p) == {"version", "pointer"} for p in pointed)
     coordinator = server.token("mdt-r", "p1", NAMES[1], Role.COORDINATOR)
     observer = server.token("mdt-r", "p4", "Student", Role.OBSERVER)
     headers = {"Authorization": f"Bearer {coordinator}"}

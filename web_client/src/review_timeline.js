@@ -68,6 +68,13 @@ export function readRecording(manifest, entries) {
         views.push({ atMs, view: data });
         previousView = data;
         break;
+      case "viewer-pointer":
+        // Only the pointer moved: the view before it, pointing elsewhere.
+        if (previousView) {
+          previousView = { ...previousView, version: data.version, pointer: data.pointer };
+          views.push({ atMs, view: previousView });
+        }
+        break;
       default:
         break;
     }
