@@ -16,6 +16,7 @@ from .audit import AuditTrail
 from .institution import Institution, InstitutionRequest
 from .login import PasswordHasher
 from .record_id import new_record_id
+from .workflow_errors import OwnAccountError
 from .workflow_store import WorkflowStore
 
 
@@ -49,6 +50,8 @@ class Directory:
 
     async def set_disabled(self, actor: Actor, account_id: str, disabled: bool) -> Account:
         await self._gate.admit(actor, Action.MANAGE_DIRECTORY, "account", account_id)
+        if disabled and account_id == actor.id:
+            raise OwnAccountError("you cannot disable your own account (不能停用本人账号)")
         await self._store.set_account_disabled(account_id, self._clock_ms() if disabled else None)
         return await self._store.get_account(account_id)
 

@@ -92,6 +92,13 @@ class InvalidStateError(RoomsError):
     code = "invalid-state"
 
 
+class OwnAccountError(RoomsError):
+    """An administrator tried to disable their own account (nobody could undo it if they
+    were the last one)."""
+
+    code = "own-account"
+
+
 class ConcurrentUpdateError(RoomsError):
     """The record changed since it was read; read it again and retry."""
 

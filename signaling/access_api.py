@@ -37,7 +37,13 @@ from rooms.workflow_errors import (
 from rooms.workflow_store import WorkflowStore
 
 from .auth import AccessGrant, Argon2PasswordHasher, TokenAuthority
-from .errors import InvalidPayloadError, SignalingError, TokenInvalidError, TokenMissingError
+from .errors import (
+    AccountDisabledError,
+    InvalidPayloadError,
+    SignalingError,
+    TokenInvalidError,
+    TokenMissingError,
+)
 from .signing import NodeSigningKey
 from .studies import StudyLibrary
 
@@ -137,7 +143,7 @@ class WorkflowHost:
         except AccountNotFoundError:
             raise TokenInvalidError("the token's account does not exist") from None
         if account.disabled_at_ms is not None:
-            raise TokenInvalidError("the account is disabled")
+            raise AccountDisabledError("the account is disabled")
         return account, grant
 
     async def close(self) -> None:

@@ -70,6 +70,12 @@ class TokenInvalidError(AuthError):
     code = "token-invalid"
 
 
+class AccountDisabledError(AuthError):
+    """The token is genuine but its account has been disabled."""
+
+    code = "account-disabled"
+
+
 class WrongConsultationError(SignalingError):
     """A genuine token, but for another consultation than the one addressed."""
 

@@ -131,7 +131,7 @@ async def test_desk_connections_need_a_genuine_current_access_token_of_an_enable
     admin = await access_token(server, accounts["dev-admin"])
     await api_call(server, admin, "POST", f"/api/accounts/{expert.account_id}/disable")
     error = await refused_connect(server.url, {"access_token": good})
-    assert error == {"code": "token-invalid", "message": "the account is disabled"}
+    assert error == {"code": "account-disabled", "message": "the account is disabled"}
 
 
 async def test_a_desk_connection_closes_when_its_token_expires(

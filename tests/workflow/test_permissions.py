@@ -210,7 +210,12 @@ async def test_a_disabled_account_is_refused_at_once(sqlite_api: Api) -> None:
     disabled = await api.call("POST", f"/api/accounts/{expert_id}/disable", "admin")
     assert disabled.body["disabled_at_ms"] == api.clock()
     reply = await api.call("GET", "/api/me/account", token=token)
-    assert (reply.status, reply.code) == (401, "token-invalid")
+    assert (reply.status, reply.code) == (401, "account-disabled")
     assert (await api.login("expert")).status == 401
     await api.call("POST", f"/api/accounts/{expert_id}/enable", "admin")
     assert (await api.call("GET", "/api/me/account", token=token)).status == 200
+    # Nobody locks themselves out: an administrator cannot disable their own account.
+    admin_id = api.world.accounts["admin"].id
+    own = await api.call("POST", f"/api/accounts/{admin_id}/disable", "admin")
+    assert (own.status, own.code) == (409, "own-account")
+    assert (await api.call("GET", "/api/me/account", "admin")).status == 200

@@ -30,7 +30,7 @@ class Desk {
     this.#session = new Session(window.location.origin, window.sessionStorage);
     document.title = this.#i18n.t("desk.title");
     this.#i18n.on("change", () => this.#title());
-    this.#session.on("ended", () => this.#showLogin("expired"));
+    this.#session.on("ended", (error) => this.#showLogin(error?.code === "account-disabled" ? "disabled" : "expired"));
     window.addEventListener("hashchange", () => this.#route());
     window.mdtDesk = { session: this.#session, i18n: this.#i18n, live: () => this.#live };
   }

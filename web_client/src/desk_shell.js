@@ -13,6 +13,7 @@ export const NAVIGATION = [
   { path: "/cases", key: "desk.nav.cases", when: (s) => s.allowed("create-referral") || s.allowed("write-opinion") },
   { path: "/schedule", key: "desk.nav.schedule", when: (s) => s.allowed("list-referrals") },
   { path: "/audit", key: "desk.nav.audit", when: (s) => s.allowed("search-audit") },
+  { path: "/admin", key: "desk.nav.admin", when: (s) => s.allowed("manage-directory") },
 ];
 
 export class DeskShell {

@@ -26,6 +26,12 @@ const SENTENCES = {
   "concurrent-update": "refusal.changed",
   "opinion-not-found": "refusal.noOpinion",
   "opinion-signed": "refusal.opinionSigned",
+  // The directory (rooms/directory.py); `password-mismatch` is the account form's own check.
+  "login-taken": "refusal.loginTaken",
+  "institution-not-found": "refusal.institutionNotFound",
+  "account-not-found": "refusal.accountNotFound",
+  "own-account": "refusal.ownAccount",
+  "password-mismatch": "refusal.passwordMismatch",
   // imaging/errors.py: an uploaded CT study that cannot be read as one CT series.
   "not-dicom": "refusal.notCtSeries",
   "truncated-dicom": "refusal.notCtSeries",

@@ -3,6 +3,7 @@
  * `mount(root, ctx, params)` as `params.name`; `title` is the string key of the tab title.
  */
 
+import { mountAdmin } from "./admin_page.js";
 import { mountAuditLog } from "./audit_page.js";
 import { mountCaseList } from "./case_list.js";
 import { mountCaseView } from "./case_view.js";
@@ -12,6 +13,7 @@ import { mountReferralForm } from "./referral_form.js";
 import { mountSchedule } from "./schedule.js";
 
 export const ROUTES = [
+  { pattern: "/admin", mount: mountAdmin, title: "admin.title" },
   { pattern: "/audit", mount: mountAuditLog, title: "audit.title" },
   { pattern: "/inbox", mount: mountInbox, title: "inbox.title" },
   { pattern: "/schedule", mount: mountSchedule, title: "schedule.title" },

@@ -105,6 +105,11 @@ export const CASE_STRINGS = {
     "refusal.invalidState": "当前状态下不能执行此操作：{zh}",
     "refusal.opinionSigned": "会诊意见已签署，不能再修改。",
     "refusal.notCtSeries": "所选文件不是可读取的一组 CT 影像（{zh}）。请上传单个 DICOM 文件，或一个序列的 DICOM 文件打包成的 zip。",
+    "refusal.loginTaken": "此登录名已被其他账号使用，请换一个。",
+    "refusal.ownAccount": "不能停用本人账号。",
+    "refusal.institutionNotFound": "找不到所选机构，请刷新页面后重新选择。",
+    "refusal.accountNotFound": "找不到该账号，请刷新页面。",
+    "refusal.passwordMismatch": "两次输入的密码不一致。",
     "refusal.server": "{zh}",
 
     "referral.pageTitle": "新建会诊申请",
@@ -287,6 +292,11 @@ export const CASE_STRINGS = {
     "refusal.invalidState": "This cannot be done now: {en}",
     "refusal.opinionSigned": "The opinion is signed; it can no longer be changed.",
     "refusal.notCtSeries": "The file is not one readable CT series ({en}). Upload a single DICOM file, or a zip of one series' DICOM files.",
+    "refusal.loginTaken": "Another account already has this login; choose another.",
+    "refusal.ownAccount": "You cannot disable your own account.",
+    "refusal.institutionNotFound": "The chosen institution was not found; reload the page and choose again.",
+    "refusal.accountNotFound": "The account was not found; reload the page.",
+    "refusal.passwordMismatch": "The two passwords differ.",
     "refusal.server": "{en}",
 
     "referral.pageTitle": "New referral",
