@@ -77,11 +77,9 @@ class Desk {
   #route() {
     if (!this.#shell) return;
     const path = currentPath(window.location);
-    if (path === "/") {
-      const home = DeskShell.home(this.#session);
-      if (home) return this.#navigate(home);
-      return this.#mount((root) => message(root, this.#i18n, "desk.noHome", { role: this.#i18n.t(`accountRole.${this.#session.account.role}`) }), "desk.title");
-    }
+    // Every role has a first page; one without would see "not found" rather than a blank.
+    const home = DeskShell.home(this.#session);
+    if (path === "/" && home) return this.#navigate(home);
     const found = match(ROUTES, path);
     this.#shell.select(path);
     if (!found) return this.#mount((root) => notFound(root, this.#i18n, () => this.#navigate("/")), "desk.notFound.title");

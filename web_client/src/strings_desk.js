@@ -31,7 +31,6 @@ export const DESK_STRINGS = {
     "desk.notFound.body": "地址有误，或此页面不属于您的角色。",
     "desk.notFound.home": "返回首页",
     "desk.loadError": "页面加载失败：{message}",
-    "desk.noHome": "您的角色（{role}）在工作台中没有可用页面；请通过管理接口完成相应工作。",
 
     "accountRole.inviting-doctor": "邀请方医师",
     "accountRole.coordinator": "协调员",
@@ -99,7 +98,6 @@ export const DESK_STRINGS = {
     "desk.notFound.body": "The address is wrong, or the page is not for your role.",
     "desk.notFound.home": "Back to the start",
     "desk.loadError": "The page failed to load: {message}",
-    "desk.noHome": "Your role ({role}) has no pages on the desk; use the administration API.",
 
     "accountRole.inviting-doctor": "Inviting doctor",
     "accountRole.coordinator": "Coordinator",
