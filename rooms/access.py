@@ -33,6 +33,8 @@ class Action(StrEnum):
     READ_CONSENT = "read-consent"
     CREATE_CONSULTATION = "create-consultation"
     JOIN_CONSULTATION = "join-consultation"
+    REVIEW_RECORDINGS = "review-recordings"
+    """Open the consultation's record (recordings, CT) with a review link."""
     WRITE_OPINION = "write-opinion"
     SIGN_OPINION = "sign-opinion"
     READ_OPINION = "read-opinion"
@@ -50,6 +52,7 @@ _CASE_READING = frozenset(
         Action.READ_ATTACHMENT,
         Action.READ_CONSENT,
         Action.JOIN_CONSULTATION,
+        Action.REVIEW_RECORDINGS,
         Action.READ_OPINION,
         Action.VERIFY_OPINION,
     }

@@ -311,6 +311,25 @@ class Workflow:
             institution=institution.name,
         )
 
+    async def review_claims(self, actor: Actor, case_id: str) -> JoinClaims:
+        """What the caller's review token must carry: the record of the consultation
+        (recordings, studies) is open to those invited to it, during and after it."""
+        referral = await self._case(
+            actor, Action.REVIEW_RECORDINGS, case_id, "recording", invited_only=True
+        )
+        if not referral.consultation_id:
+            raise InvalidStateError(
+                f"the case is {referral.status.value}: it has no consultation to review"
+            )
+        institution = await self._store.get_institution(actor.account.institution_id)
+        return JoinClaims(
+            consultation_id=referral.consultation_id,
+            participant_id=actor.id,
+            display_name=actor.account.real_name,
+            role=referral.participants()[actor.id],
+            institution=institution.name,
+        )
+
     # --- the opinion ---------------------------------------------------------------------
 
     async def write_opinion(

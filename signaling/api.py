@@ -37,12 +37,13 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 
 def bearer_grant(request: web.Request) -> Grant:
-    """The verified grant of the request's bearer token."""
+    """The verified grant of the request's bearer token: a join token, or a review token
+    (whose grant is ``review_only``: the routes that change anything refuse it)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise TokenMissingError("send your token as 'Authorization: Bearer <token>'")
-    return request.app[AUTHORITY].verify(token.strip())
+    return request.app[AUTHORITY].verify(token.strip(), review_allowed=True)
 
 
 async def healthz(request: web.Request) -> web.Response:

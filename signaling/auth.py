@@ -10,6 +10,9 @@ apart by the ``typ`` claim so neither can stand in for the other:
 - an *access* token (``typ`` ``access``) says which account is calling the REST API.
   Claims: ``sub`` account id, ``name``, ``role`` (an account role), ``inst``
   institution id, ``iat``, ``exp``, ``jti``.
+- a *review* token (``typ`` ``review``) has a join token's claims but only reads the
+  consultation's record (recordings, studies) afterwards: it joins no call and uploads
+  nothing.
 - a *playback* token (``typ`` ``playback``) opens one recording's media files, for a
   cookie the review page's ``<video>`` elements send (they cannot send a header):
   a join token's claims plus ``rec``, the recording id, and never a later expiry.
@@ -41,6 +44,7 @@ from .errors import (
 
 ALGORITHM = "HS256"
 JOIN_TOKEN = "join"
+REVIEW_TOKEN = "review"
 ACCESS_TOKEN = "access"
 PLAYBACK_TOKEN = "playback"
 _REQUIRED_CLAIMS = ("con", "sub", "name", "role", "iat", "exp", "jti")
@@ -70,6 +74,8 @@ class Grant:
     """Expiry time, seconds since the Unix epoch (claim ``exp``)."""
     token_id: str
     """Unique id of the token (claim ``jti``), for revocation lists and audit."""
+    review_only: bool = False
+    """A review token's grant: reads the record, joins no call, changes nothing."""
 
     def check_consultation(self, consultation_id: str) -> None:
         """Raise :class:`WrongConsultationError` unless this grant is for ``consultation_id``."""
@@ -101,8 +107,10 @@ class TokenAuthority:
         role: Role,
         ttl_s: int,
         institution: str | None = None,
+        review_only: bool = False,
     ) -> str:
-        """A signed token for these claims, valid for ``ttl_s`` seconds from now."""
+        """A signed join (or, ``review_only``, review) token for these claims, valid for
+        ``ttl_s`` seconds from now."""
         claims = _check_claims(
             {
                 "con": consultation_id,
@@ -114,7 +122,7 @@ class TokenAuthority:
         )
         now_s = int(self._clock_s())
         payload = {
-            "typ": JOIN_TOKEN,
+            "typ": REVIEW_TOKEN if review_only else JOIN_TOKEN,
             "con": claims.consultation_id,
             "sub": claims.participant_id,
             "name": claims.display_name,
@@ -157,10 +165,12 @@ class TokenAuthority:
             raise WrongConsultationError("this playback token is for another recording")
         return grant
 
-    def verify(self, token: object) -> Grant:
-        """The grant of a genuine, unexpired join token; a named error otherwise."""
+    def verify(self, token: object, *, review_allowed: bool = False) -> Grant:
+        """The grant of a genuine, unexpired join token (or, ``review_allowed``, review
+        token); a named error otherwise."""
         payload = self._decode(token, _REQUIRED_CLAIMS, "ask for a new join link")
-        if payload.get("typ", JOIN_TOKEN) != JOIN_TOKEN:
+        kinds = (JOIN_TOKEN, REVIEW_TOKEN) if review_allowed else (JOIN_TOKEN,)
+        if payload.get("typ", JOIN_TOKEN) not in kinds:
             raise TokenInvalidError("this is not a consultation join token")
         return self._grant(payload)
 
@@ -176,6 +186,7 @@ class TokenAuthority:
             issued_at_s=payload["iat"],
             expires_at_s=payload["exp"],
             token_id=payload["jti"],
+            review_only=payload.get("typ") == REVIEW_TOKEN,
         )
 
     def issue_access(

@@ -20,7 +20,7 @@ from rooms.attachment import SNIFF_BYTES, Attachment, AttachmentKind, sniff_kind
 from rooms.consent import Consent, ConsentRequest
 from rooms.fields import required_text
 from rooms.referral import Acceptance, Referral, ReferralRequest, decline_reason
-from rooms.workflow import ReceivedStudy, Upload
+from rooms.workflow import JoinClaims, ReceivedStudy, Upload
 from rooms.workflow_errors import (
     AccountNotFoundError,
     AttachmentTooLargeError,
@@ -305,25 +305,37 @@ async def create_consultation(request: web.Request) -> web.Response:
 async def join_link(request: web.Request) -> web.Response:
     """The caller's own join link: a consultation token for them alone, which expires."""
     actor = await caller(request)
+    claims = await services(request).workflow.join_claims(actor, _case_id(request))
+    return _link(request, claims, "join", review_only=False)
+
+
+async def review_link(request: web.Request) -> web.Response:
+    """The caller's own review link: the consultation's recordings and CT, during and
+    after it, read-only (the token joins no call and uploads nothing)."""
+    actor = await caller(request)
+    claims = await services(request).workflow.review_claims(actor, _case_id(request))
+    return _link(request, claims, "review", review_only=True)
+
+
+def _link(request: web.Request, claims: JoinClaims, page: str, review_only: bool) -> web.Response:
     found = services(request)
-    claims = await found.workflow.join_claims(actor, _case_id(request))
-    ttl_s = found.options.join_link_ttl_s
     token = found.authority.issue(
         consultation_id=claims.consultation_id,
         participant_id=claims.participant_id,
         display_name=claims.display_name,
         role=claims.role,
         institution=claims.institution,
-        ttl_s=ttl_s,
+        ttl_s=found.options.join_link_ttl_s,
+        review_only=review_only,
     )
-    grant = found.authority.verify(token)
+    grant = found.authority.verify(token, review_allowed=review_only)
     return web.json_response(
         {
             "consultation_id": claims.consultation_id,
             "role": claims.role.value,
             "token": token,
             # The token rides in the fragment, which browsers never send to a server.
-            "url": f"{found.options.public_url}/join#token={token}",
+            "url": f"{found.options.public_url}/{page}#token={token}",
             "expires_at_s": grant.expires_at_s,
         },
         headers={"Cache-Control": "no-store"},
@@ -348,4 +360,5 @@ ROUTES = (
     ("GET", "/api/referrals/{case_id}/consents", list_consents),
     ("POST", "/api/referrals/{case_id}/consultation", create_consultation),
     ("POST", "/api/referrals/{case_id}/consultation/join-link", join_link),
+    ("POST", "/api/referrals/{case_id}/consultation/review-link", review_link),
 )

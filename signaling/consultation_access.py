@@ -26,9 +26,11 @@ async def consultation_grant(
     subject: str,
     roles: Container[Role],
     grant: Grant | None = None,
+    changes: bool = False,
 ) -> Grant:
     """The caller's grant for ``{consultation_id}`` in the path (its bearer token's, or
-    ``grant`` if the caller was identified otherwise), audited either way."""
+    ``grant`` if the caller was identified otherwise), audited either way. A request
+    that ``changes`` the record is refused to a review token."""
     consultation_id = request.match_info["consultation_id"]
     grant = grant or bearer_grant(request)
     workflow = services(request)
@@ -53,6 +55,8 @@ async def consultation_grant(
             raise NotPermittedError(
                 f"the role {grant.role.value!r} may not {action} {object_type}s"
             )
+        if changes and grant.review_only:
+            raise NotPermittedError("a review link reads the record; it changes nothing")
     except Exception:
         await audit(AuditOutcome.REFUSED)
         raise

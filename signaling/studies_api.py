@@ -22,7 +22,12 @@ CACHE = "private, max-age=86400, immutable"
 async def upload(request: web.Request) -> web.Response:
     consultation_id = request.match_info["consultation_id"]
     await consultation_grant(
-        request, action="upload", object_type="study", subject="", roles=CLINICIANS
+        request,
+        action="upload",
+        object_type="study",
+        subject="",
+        roles=CLINICIANS,
+        changes=True,
     )
     limit = request.app[SETTINGS].limits.upload_bytes
     if request.content_length is not None and request.content_length > limit:

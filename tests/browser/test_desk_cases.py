@@ -249,6 +249,14 @@ async def test_join_then_the_signed_opinion_arrives_verified_and_the_pdf_downloa
     assert download.suggested_filename == f"case-{case_id}.pdf"
     path = await download.path()
     assert path.read_bytes().startswith(b"%PDF")
+
+    # The call is over; its record is not: a read-only review link opens the review page.
+    await page.get_by_test_id("review-consultation").click()
+    await page.wait_for_url(f"{server.url}/review**")
+    await expect(page.get_by_test_id("review-empty")).to_have_text("本次会诊还没有录像。")
+    reviewed = [url for url in visited if "/review#token=" in url]
+    review_grant = server.authority.verify(reviewed[0].split("#token=", 1)[1], review_allowed=True)
+    assert review_grant.review_only and review_grant.participant_id == doctor.account_id
     assert desk.page_errors == []
     await desk.close()
 

@@ -18,6 +18,7 @@ from fhir.resources.bundle import Bundle
 
 from rooms import read_manifest, verify_recording
 from tests.imaging.phantom import zipped_phantom
+from tests.integration.test_bad_input import refused_connect
 from tests.integration.test_consultation import decoding
 from tests.integration.test_desk_notifications import DeskClient
 from tests.support.accounts import access_token, api_call, refer_from_dev_doctor, seed_dev_accounts
@@ -126,6 +127,24 @@ async def test_referral_to_a_signed_opinion_over_a_real_recorded_consultation(
         await desk.sio.disconnect()
         verified = await api_call(server, token["doctor"], "GET", f"{base}/opinion/verification")
         assert verified["ok"] is True
+
+        # --- reviewed afterwards: a review link reads the record, and only reads it -----
+        review = await api_call(server, token["doctor"], "POST", f"{base}/consultation/review-link")
+        reviewer = {"Authorization": f"Bearer {review['token']}"}
+        recordings = f"{server.url}/api/consultations/{consultation_id}/recordings"
+        async with aiohttp.ClientSession() as http:
+            listed = await http.get(recordings, headers=reviewer)
+            assert [r["recording_id"] for r in (await listed.json())["recordings"]] == [
+                manifest.recording_id
+            ]
+            upload = await http.post(
+                f"{server.url}/api/consultations/{consultation_id}/studies",
+                data=ct_zip,
+                headers=reviewer,
+            )
+            assert upload.status == 403
+        refused = await refused_connect(server.url, {"token": review["token"]})
+        assert refused["code"] == "token-invalid"
 
         # --- exported: a FHIR R4 Bundle that validates, a PDF with the Chinese text -----
         exported = await api_call(server, token["doctor"], "GET", f"{base}/export/fhir")

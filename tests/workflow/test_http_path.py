@@ -18,7 +18,7 @@ from PIL import Image
 from rooms import Role
 from rooms.audit import AuditOutcome, AuditQuery
 from rooms.recording import MANIFEST, Manifest, RecordedFile, RecordingStatus
-from signaling.errors import TokenExpiredError
+from signaling.errors import TokenExpiredError, TokenInvalidError
 from tests.imaging.phantom import zipped_phantom
 from tests.workflow.http import MAX_UPLOAD_BYTES, PUBLIC_URL, Api
 from tests.workflow.world import referral_body
@@ -257,6 +257,20 @@ async def test_a_referral_travels_the_whole_path_to_a_signed_returned_opinion(
     assert verified.body == {"opinion_id": signed.body["id"], "ok": True, "problems": []}
     returned = await api.call("GET", base, "doctor")
     assert returned.body["status"] == "returned"
+    # The call is over, its record is not: a review link (read-only) instead of a join link.
+    over = await api.call("POST", f"{base}/consultation/join-link", "doctor")
+    assert (over.status, over.code) == (409, "invalid-state")
+    review = await api.call("POST", f"{base}/consultation/review-link", "doctor")
+    assert review.status == 200, review.body
+    assert review.body["url"] == f"{PUBLIC_URL}/review#token={review.body['token']}"
+    with pytest.raises(TokenInvalidError):
+        api.authority.verify(review.body["token"])  # it joins no call
+    reviewer = api.authority.verify(review.body["token"], review_allowed=True)
+    assert (reviewer.consultation_id, reviewer.role, reviewer.review_only) == (
+        consultation_id,
+        Role.INVITING,
+        True,
+    )
     news = await api.call("GET", "/api/notifications", "doctor")
     assert news.body["notifications"][0]["event"] == "opinion-returned"
     key = await api.call("GET", "/api/signing-key")

@@ -86,6 +86,7 @@ ATTEMPTS = (
     Attempt("read-consent", "GET", CASE + "/consents", None, 200),
     Attempt("create-consultation", "POST", CASE + "/consultation", None, 409),
     Attempt("join-consultation", "POST", CASE + "/consultation/join-link", None, 200),
+    Attempt("review-recordings", "POST", CASE + "/consultation/review-link", None, 200),
     Attempt("write-opinion", "PUT", CASE + "/opinion", lambda *_: {"summary": "讨论中"}, 200),
     Attempt("sign-opinion", "POST", CASE + "/opinion/sign", None, 400),
     Attempt("read-opinion", "GET", CASE + "/opinion", None, 200),
@@ -101,6 +102,7 @@ CASE_READING = {
     "read-attachment",
     "read-consent",
     "join-consultation",
+    "review-recordings",
     "read-opinion",
     "verify-opinion",
 }
@@ -138,7 +140,7 @@ def expected_status(api: Api, actor: str, attempt: Attempt) -> int:
         return attempt.allowed_status
     if actor not in IN_REACH:
         return 404
-    if attempt.name == "join-consultation" and actor not in INVITED:
+    if attempt.name in ("join-consultation", "review-recordings") and actor not in INVITED:
         return 403
     return attempt.allowed_status
 

@@ -380,13 +380,26 @@ class CaseView {
             type: "button",
             class: "btn btn--primary btn--large",
             "data-testid": "join-consultation",
-            onclick: () => this.#join(button, error),
+            onclick: () => this.#follow(button, error, "join-link"),
           }),
           "cases.consultation.join",
         );
         content.push(button);
       }
     } else content.push(i18n.text(h("p", { class: "cases-muted" }), "cases.consultation.over"));
+    if (referral.consultation_id && invited) {
+      // The record (recordings, CT) stays open to the invited during and after the call.
+      const review = i18n.text(
+        h("button", {
+          type: "button",
+          class: "btn btn--secondary",
+          "data-testid": "review-consultation",
+          onclick: () => this.#follow(review, error, "review-link"),
+        }),
+        "cases.consultation.review",
+      );
+      content.push(review);
+    }
     if (referral.scheduled_at_ms && OPEN.includes(referral.status)) {
       content.unshift(
         facts(
@@ -400,12 +413,13 @@ class CaseView {
     replaceChildren(body, content, error);
   }
 
-  async #join(button, error) {
+  /** Opens the caller's own join or review link (`kind`), which the server makes. */
+  async #follow(button, error, kind) {
     const { session } = this.#ctx;
     clearRefusal(error);
     button.disabled = true;
     try {
-      const link = await session.request("POST", `${this.#base}/consultation/join-link`);
+      const link = await session.request("POST", `${this.#base}/consultation/${kind}`);
       if (!this.#closed) window.location.assign(link.url);
     } catch (failure) {
       if (!this.#closed) showRefusal(this.#ctx.i18n, error, failure);

@@ -66,6 +66,7 @@ export const CASE_STRINGS = {
     "cases.consultation.needsConsentToJoin": "患者的会诊知情同意尚未记录，暂时无法进入会诊。",
     "cases.consultation.open": "会诊已开放，受邀人员可以进入。",
     "cases.consultation.join": "进入会诊",
+    "cases.consultation.review": "查看会诊录像",
     "cases.consultation.over": "会诊已结束，会诊意见已返回。",
     "cases.consultation.duration": "时长",
 
@@ -253,6 +254,7 @@ export const CASE_STRINGS = {
     "cases.consultation.needsConsentToJoin": "The patient's consent to the consultation is not recorded yet: nobody can join until it is.",
     "cases.consultation.open": "The consultation is open to those invited.",
     "cases.consultation.join": "Join the consultation",
+    "cases.consultation.review": "Review the recordings",
     "cases.consultation.over": "The consultation is over and its opinion returned.",
     "cases.consultation.duration": "Duration",
 
