@@ -129,7 +129,8 @@ class StudyLibrary:
 
     async def share(self, owner: str, target: StudyLibrary, target_owner: str) -> list[str]:
         """Give ``target_owner`` in ``target`` every series of ``owner`` it lacks (hard
-        links: the same bytes, kept once); the series UIDs shared."""
+        links where the file system has them: the same bytes, kept once); the series
+        UIDs shared."""
 
         def link() -> list[str]:
             shared = []
@@ -138,7 +139,7 @@ class StudyLibrary:
                 if destination.exists():
                     continue
                 destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copytree(self.root / owner / uid, destination, copy_function=os.link)
+                shutil.copytree(self.root / owner / uid, destination, copy_function=_link)
                 shared.append(uid)
             return shared
 
@@ -150,3 +151,10 @@ def _folder_name(series_uid: str) -> str:
     if not series_uid or any(c not in "0123456789." for c in series_uid) or ".." in series_uid:
         raise StudyNotFoundError("this consultation has no such series")
     return series_uid
+
+
+def _link(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
