@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
 import subprocess
@@ -77,7 +78,7 @@ class RecordingBenchServer:
                     for n, producer in enumerate(self.router.producers.values())
                 ]
                 await asyncio.sleep(1.0)  # the first keyframes, so files are open
-            out_before = self.forwarded()
+            consumers_before, out_before = self.consumers(), self.forwarded()
             cpu_before, wall_before = time.process_time(), time.monotonic()
             await asyncio.sleep(request["seconds"])
             cpu, wall = time.process_time() - cpu_before, time.monotonic() - wall_before
@@ -91,8 +92,14 @@ class RecordingBenchServer:
                 "wall_s": wall,
                 "packets_out": packets_out,
                 "recorded_frames": frames,
+                # A subscriber whose connection failed (a starved machine misses ICE
+                # consent checks) takes its count with it: such a window measures nothing.
+                "consumers_lost": consumers_before - self.consumers(),
             }
         raise ValueError(op)
+
+    def consumers(self) -> int:
+        return sum(len(t.consumers) for t in self.router.transports.values())
 
     def forwarded(self) -> int:
         return sum(
@@ -177,8 +184,14 @@ def main() -> None:
 
     # The publishers' packet rate varies between windows (a pre-encoded source is bursty),
     # so the comparison is per forwarded packet, summed over the windows of each kind.
+    lost = [n + 1 for n, w in enumerate(windows) if w["consumers_lost"]]
+    if lost:
+        print(f"windows {lost} lost subscribers (the machine was starved); left out below")
+
     def per_packet(record: bool) -> float:
-        chosen = [w for w in windows if w["record"] is record]
+        chosen = [w for w in windows if w["record"] is record and not w["consumers_lost"]]
+        if not chosen:
+            return math.nan
         return 1e6 * sum(w["cpu_s"] for w in chosen) / sum(w["packets_out"] for w in chosen)
 
     base, both = per_packet(False), per_packet(True)
