@@ -32,6 +32,7 @@ class Desk {
     this.#i18n.on("change", () => this.#title());
     this.#session.on("ended", (error) => this.#showLogin(error?.code === "account-disabled" ? "disabled" : "expired"));
     window.addEventListener("hashchange", () => this.#route());
+    // What the browser tests drive the desk through, as `window.mdt` in the call.
     window.mdtDesk = { session: this.#session, i18n: this.#i18n, live: () => this.#live };
   }
 
