@@ -302,14 +302,7 @@ class Workflow:
                 f"the case is {referral.status.value}: there is no call to join"
             )
         await self._store.require_consultation_consent(case_id)
-        institution = await self._store.get_institution(actor.account.institution_id)
-        return JoinClaims(
-            consultation_id=referral.consultation_id,
-            participant_id=actor.id,
-            display_name=actor.account.real_name,
-            role=referral.participants()[actor.id],
-            institution=institution.name,
-        )
+        return await self._claims(actor, referral.consultation_id, referral)
 
     async def review_claims(self, actor: Actor, case_id: str) -> JoinClaims:
         """What the caller's review token must carry: the record of the consultation
@@ -321,9 +314,13 @@ class Workflow:
             raise InvalidStateError(
                 f"the case is {referral.status.value}: it has no consultation to review"
             )
+        return await self._claims(actor, referral.consultation_id, referral)
+
+    async def _claims(self, actor: Actor, consultation_id: str, referral: Referral) -> JoinClaims:
+        """The caller as an invited member of the case's consultation."""
         institution = await self._store.get_institution(actor.account.institution_id)
         return JoinClaims(
-            consultation_id=referral.consultation_id,
+            consultation_id=consultation_id,
             participant_id=actor.id,
             display_name=actor.account.real_name,
             role=referral.participants()[actor.id],

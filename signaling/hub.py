@@ -46,13 +46,14 @@ class Hub:
 
     async def join(self, session: ClientSession) -> JoinReply:
         consultation_id = session.grant.consultation_id
+        # Series kept on disk (sent with the referral, or uploaded before a restart) are on
+        # the shared viewer from the start; read outside the lock, which every join takes.
+        kept = {} if consultation_id in self.live else await self.studies.extents(consultation_id)
         async with self._lock:
             live = self.live.get(consultation_id)
             if live is None:
                 consultation = await self._store.get_or_create(consultation_id, consultation_id)
-                # Series kept on disk (sent with the referral, or uploaded before a restart)
-                # are on the shared viewer from the start.
-                for uid, extent in (await self.studies.extents(consultation_id)).items():
+                for uid, extent in kept.items():
                     if uid not in consultation.viewer.series:
                         consultation.viewer.add_series(uid, extent)
                 router = self._engine.create_router(

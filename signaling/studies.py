@@ -55,7 +55,7 @@ class StudyLibrary:
         self._volumes: dict[tuple[str, str], Volume] = {}
         self._compressed: dict[tuple[str, str], bytes] = {}
 
-    async def ingest(self, consultation_id: str, body: StreamReader, limit: int) -> Ingested:
+    async def ingest(self, owner: str, body: StreamReader, limit: int) -> Ingested:
         """Read one upload (a DICOM file or a zip of one series) into a volume."""
         staging = self.root / ".incoming" / uuid.uuid4().hex
         staging.mkdir(parents=True)
@@ -75,7 +75,7 @@ class StudyLibrary:
             volume = await asyncio.to_thread(read_ct_volume, [upload])
             extent = dataclasses.asdict(extent_of(volume))
             (staging / _EXTENT).write_text(json.dumps(extent), encoding="utf-8")
-            final = self.root / consultation_id / _folder_name(volume.series_uid)
+            final = self.root / owner / _folder_name(volume.series_uid)
             if final.exists():
                 await asyncio.to_thread(shutil.rmtree, final)
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -83,8 +83,8 @@ class StudyLibrary:
         finally:
             if staging.exists():
                 await asyncio.to_thread(shutil.rmtree, staging)
-        self._volumes[(consultation_id, volume.series_uid)] = volume
-        self._compressed.pop((consultation_id, volume.series_uid), None)
+        self._volumes[(owner, volume.series_uid)] = volume
+        self._compressed.pop((owner, volume.series_uid), None)
         return Ingested(volume, received, digest.hexdigest())
 
     async def volume(self, consultation_id: str, series_uid: str) -> Volume:
@@ -117,14 +117,25 @@ class StudyLibrary:
     async def extents(self, owner: str) -> dict[str, SeriesExtent]:
         """Every series of ``owner`` and its extent (kept beside the upload at ingest;
         a series kept before that is read once and the extent written)."""
+
+        def kept() -> dict[str, SeriesExtent | None]:
+            found: dict[str, SeriesExtent | None] = {}
+            for uid in self.series_uids(owner):
+                path = self.root / owner / uid / _EXTENT
+                found[uid] = (
+                    SeriesExtent(**json.loads(path.read_text(encoding="utf-8")))
+                    if path.is_file()
+                    else None
+                )
+            return found
+
         extents = {}
-        for uid in self.series_uids(owner):
-            path = self.root / owner / uid / _EXTENT
-            if path.is_file():
-                extents[uid] = SeriesExtent(**json.loads(path.read_text(encoding="utf-8")))
-            else:
-                extents[uid] = extent_of(await self.volume(owner, uid))
-                path.write_text(json.dumps(dataclasses.asdict(extents[uid])), encoding="utf-8")
+        for uid, extent in (await asyncio.to_thread(kept)).items():
+            if extent is None:
+                extent = extent_of(await self.volume(owner, uid))
+                path = self.root / owner / uid / _EXTENT
+                path.write_text(json.dumps(dataclasses.asdict(extent)), encoding="utf-8")
+            extents[uid] = extent
         return extents
 
     async def share(self, owner: str, target: StudyLibrary, target_owner: str) -> list[str]:

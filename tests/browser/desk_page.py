@@ -67,5 +67,14 @@ class DeskPage:
             [method, path, json],
         )
 
+    async def missing_strings(self) -> list[str]:
+        """Keys of the desk's strings missing in a language or defined twice (none: [])."""
+        return list(
+            await self.page.evaluate(
+                "Promise.all([import('/app/i18n.js'), import('/app/string_sets.js')])"
+                ".then(([i, s]) => i.I18n.missingKeys(s.STRING_SETS))"
+            )
+        )
+
     async def close(self) -> None:
         await self.context.close()

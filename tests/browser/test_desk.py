@@ -97,10 +97,6 @@ async def test_the_auditor_searches_the_log_in_english(
     await expect(rows.first).to_have_attribute("data-outcome", "refused")
     assert set(await rows.evaluate_all("rs => rs.map(r => r.dataset.outcome)")) == {"refused"}
     assert "login" in await rows.evaluate_all("rs => rs.map(r => r.dataset.action)")
-    missing = await page.evaluate(
-        "Promise.all([import('/app/i18n.js'), import('/app/string_sets.js')])"
-        ".then(([i, s]) => i.I18n.missingKeys(s.STRING_SETS))"
-    )
-    assert missing == []
+    assert await auditor.missing_strings() == []
     assert auditor.page_errors == []
     await auditor.close()

@@ -179,10 +179,6 @@ async def test_the_admin_page_in_english_names_a_taken_login(
     await expect(taken).to_have_text("Another account already has this login; choose another.")
     await expect(page.get_by_test_id("account-login")).to_be_focused()
 
-    missing = await page.evaluate(
-        "Promise.all([import('/app/i18n.js'), import('/app/string_sets.js')])"
-        ".then(([i, s]) => i.I18n.missingKeys(s.STRING_SETS))"
-    )
-    assert missing == []
+    assert await admin.missing_strings() == []
     assert admin.page_errors == []
     await admin.close()

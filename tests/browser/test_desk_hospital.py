@@ -218,10 +218,6 @@ async def test_the_language_switch_turns_the_inbox_and_the_schedule_to_english(
     await desk.goto("/schedule")
     await expect(page.get_by_test_id("schedule")).to_contain_text("Schedule")
     await expect(page.get_by_test_id("schedule-empty")).to_have_text("No consultations scheduled.")
-    missing = await page.evaluate(
-        "Promise.all([import('/app/i18n.js'), import('/app/strings_hospital.js')])"
-        ".then(([i, s]) => i.I18n.missingKeys([s.HOSPITAL_STRINGS]))"
-    )
-    assert missing == []
+    assert await desk.missing_strings() == []
     assert desk.page_errors == []
     await desk.close()
